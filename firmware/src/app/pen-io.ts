@@ -1,0 +1,49 @@
+// Everything the pen's logic needs from the board, as a plain interface.
+// firmware/src/hal/ implements it with Espruino's globals (device and bench builds);
+// unit tests implement it with fakes. Nothing above this line touches a pin.
+
+export type DriveVariant = 'voiceCoil' | 'stepper' | 'bench';
+export type ButtonName = 'run' | 'speedUp' | 'speedDown' | 'depthUp' | 'depthDown' | 'pedal';
+
+export interface PenIo {
+  variant: DriveVariant;
+  board: string;
+  /** seconds, monotonic */
+  now(): number;
+
+  /** Voice coil / bench: start (or retune) the hardware stroke clock and the drive duty. */
+  strokeStart(rate: number, push: number, duty: number): void;
+  /** Voice coil / bench: new drive duty, effective from the next PWM period. */
+  strokeDuty(duty: number): void;
+  /** Voice coil: steady drive (calibration hold); stepper: ignored. */
+  hold(duty: number): void;
+  /** Stepper: run the cam at a STEP frequency (Hz). */
+  camRun(stepFreq: number): void;
+  /** Stepper: move the depth stage by signed steps (hardware-timed pulses). */
+  stageMove(steps: number): void;
+  /** Stepper: average revolution period since the last call (s), 0 when no index edge came. */
+  indexPeriod(): number;
+  /** Stepper: seconds since the last index edge. */
+  indexAge(): number;
+  /** Drive off, needle retracting (voice coil: brake, springs retract; stepper: cam stops, stage homes). */
+  driveOff(): void;
+
+  /** Start block sampling of the Hall sensor: `onBlock` gets each filled block of SAMPLES_PER_BLOCK samples. */
+  sample(rate: number, strokesPerBlock: number, onBlock: (buf: Uint16Array) => void): void;
+  sampleStop(): void;
+
+  hallRaw(): number;
+  coilAmps(): number;
+  coilTempC(): number;
+  supplyV(): number;
+  cartridgePresent(): boolean;
+
+  /** RGB bits: 1 red, 2 green, 4 blue. */
+  led(rgb: number): void;
+  every(ms: number, fn: () => void): number;
+  after(ms: number, fn: () => void): number;
+  cancel(id: number): void;
+  kickWatchdog(): void;
+  /** Write bytes to the console (host link). */
+  send(data: string): void;
+}

@@ -1,0 +1,494 @@
+// The pen: wires the supervisor, the depth and rate loops, the handset, persistence
+// and telemetry around a PenIo. Runs once per sample block (a few strokes) while
+// running, and on an 8 Hz housekeeping tick; never per sample.
+import { PenIo } from './pen-io';
+import { Settings, Preset, DEFAULT_PRESETS, defaultSettings, limitFor, clamp, roundDepth, isPreset } from './settings';
+import { Counters, zeroCounters, isCounters } from './counters';
+import { RecordStore } from '../store/record-store';
+import { Calibration, CALIBRATION_VERSION, isCalibration } from '../control/calibration';
+import { analyseBlock, strokesPerBlock, BlockResult } from '../control/block-analysis';
+import { VoiceCoilDepthController } from '../control/voice-coil-depth';
+import { StageDepthController } from '../control/stage-depth';
+import { CamSpeedController } from '../control/cam-speed';
+import { Supervisor } from '../safety/supervisor';
+import { FAULT, STATE, WARN } from '../safety/fault-codes';
+import { ledColour } from '../ui/led-patterns';
+
+export const SETTINGS_VERSION = 1;
+export const PRESETS_VERSION = 1;
+export const COUNTERS_VERSION = 1;
+
+/** Safety thresholds (docs/safety.md). */
+export const LIMITS = {
+  /** a stroke measured beyond the hard limit by more than this is a fault, mm */
+  depthMarginMm: 0.05,
+  /** Hall reading outside this band of full scale: sensor disconnected or shorted */
+  rawLow: 0.03 * 65535,
+  rawHigh: 0.97 * 65535,
+  /** block travel below this while driving: the needle is not moving, mm */
+  minTravelMm: 0.15,
+  /** mean coil current above this, A (the bridge chops at 2 A) */
+  maxCoilA: 1.6,
+  /** drive on but no current: coil open */
+  openCoilA: 0.03,
+  maxCoilC: 90,
+  underVoltageV: 6.0,
+  lowBatteryV: 6.4,
+  /** depth error beyond this for trackingBlocks consecutive blocks after settling, mm */
+  trackingMm: 0.35,
+  trackingBlocks: 6,
+  /** index revolutions later than this many expected periods: stall */
+  stallPeriods: 4,
+  /** blocks in air before idling down */
+  airBlocks: 10,
+};
+
+/** Counter writes: at most this often while running, s (flash wear). */
+export const COUNTER_SAVE_S = 60;
+/** Host-driven runs stop when heartbeats stop for this long, s (protocol HEARTBEAT_TIMEOUT). */
+export const HEARTBEAT_TIMEOUT_S = 0.15;
+const TICK_MS = 125;
+
+/** Thermal estimate of the coil: first order, driven by the I²R the pen itself commands. */
+const THERMAL = { rthCPerW: 25, tauS: 60, ambientC: 25 };
+
+export interface TelemetryRecord {
+  t: number; set: number; meas: number; rate: number; drive: number; amps: number; temp: number;
+  state: number; fault: number; skin: number; n: number; warn: number;
+}
+
+export interface PenEvents {
+  /** state or fault changed */
+  state?(state: number, fault: number): void;
+  /** telemetry record (when subscribed) */
+  telemetry?(rec: TelemetryRecord): void;
+  /** warnings changed */
+  warn?(warn: number): void;
+}
+
+export class Pen {
+  io: PenIo;
+  store: RecordStore;
+  sup: Supervisor;
+  settings: Settings = defaultSettings();
+  presets: Preset[] = DEFAULT_PRESETS.slice();
+  counters: Counters = zeroCounters();
+  cal: Calibration | undefined;
+  calStatus = 'missing';
+  events: PenEvents = {};
+  warn = 0;
+  /** host-driven run (SERVICE or bench): needs heartbeats */
+  hostRun = false;
+  lastHeartbeat = 0;
+  telemetryEvery = 0;
+  /** last block's figures */
+  last: TelemetryRecord = { t: 0, set: 0, meas: 0, rate: 0, drive: 0, amps: 0, temp: 25, state: 0, fault: 0, skin: 0, n: 0, warn: 0 };
+  /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
+  openLoop = false;
+  /** called on every housekeeping tick (the handset's hold timers) */
+  onTick: ((now: number) => void) | undefined;
+
+  private vc: VoiceCoilDepthController | undefined;
+  private stage: StageDepthController | undefined;
+  private cam: CamSpeedController | undefined;
+  private block: BlockResult = { peakMm: 0, troughMm: 0, rawMax: 0, rawMin: 0 };
+  private k = 3;
+  private runStart = 0;
+  private blocks = 0;
+  private airBlocks = 0;
+  private trackingBlocks = 0;
+  private lastSave = 0;
+  private lastActivity = 0;
+  private tick = 0;
+  private tempEst = THERMAL.ambientC;
+  private telCount = 0;
+  private lastBlockT = 0;
+  private dirty = false;
+
+  constructor(io: PenIo, store: RecordStore) {
+    this.io = io;
+    this.store = store;
+    const self = this;
+    this.sup = new Supervisor({
+      makeSafe() {
+        self.safe();
+      },
+      changed(state, fault) {
+        if (self.events.state) self.events.state(state, fault);
+      },
+    });
+  }
+
+  /** Load records, check the hardware, settle the state, start housekeeping. */
+  boot(): void {
+    const s = this.store.load('set', SETTINGS_VERSION);
+    const p = this.store.load('pre', PRESETS_VERSION);
+    const c = this.store.load('cnt', COUNTERS_VERSION);
+    const cal = this.store.load('cal', CALIBRATION_VERSION);
+    let corrupt = '';
+    if (s.status === 'ok') this.settings = s.data;
+    else if (s.status === 'corrupt') corrupt += 'settings ';
+    if (p.status === 'ok' && Array.isArray(p.data) && p.data.length) this.presets = p.data;
+    else if (p.status === 'corrupt') corrupt += 'presets ';
+    if (c.status === 'ok' && isCounters(c.data)) this.counters = c.data;
+    else if (c.status === 'corrupt') corrupt += 'counters ';
+    if (cal.status === 'ok' && isCalibration(cal.data)) this.useCalibration(cal.data);
+    else this.calStatus = cal.status === 'ok' ? 'corrupt' : cal.status;
+    this.sup.cartridge = this.io.cartridgePresent();
+    const wasRunning = c.status === 'ok' && (c.data as any).running;
+    this.io.driveOff();
+    const now = this.io.now();
+    if (corrupt) this.sup.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
+    else if (this.calStatus === 'corrupt') this.sup.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
+    else if (!this.cal) this.sup.latch(FAULT.UNCALIBRATED, now, 'no calibration');
+    if (wasRunning) {
+      // the previous session ended while running without a clean stop: reset by watchdog or brown-out
+      const v = this.io.supplyV();
+      this.sup.latch(v < LIMITS.lowBatteryV ? FAULT.BROWN_OUT : FAULT.WATCHDOG, now, 'reset while running, supply ' + v.toFixed(2) + ' V');
+      this.counters.running = false;
+      this.saveCounters();
+    }
+    this.sup.evaluate();
+    this.lastActivity = now;
+    const self = this;
+    this.io.every(TICK_MS, function () {
+      self.housekeeping();
+    });
+  }
+
+  useCalibration(cal: Calibration): void {
+    this.cal = cal;
+    this.calStatus = 'ok';
+    this.sup.calibrated = true;
+    if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
+    if (cal.stage) {
+      this.stage = new StageDepthController(cal.stage, cal.gains.ki);
+      this.cam = new CamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
+    }
+  }
+
+  preset(): Preset {
+    return this.presets[this.settings.preset] || this.presets[0];
+  }
+
+  limit(): number {
+    return limitFor(this.settings, this.preset());
+  }
+
+  /** Drive off and needle retracted; stops sampling. Called by the supervisor on every fault. */
+  safe(): void {
+    this.io.driveOff();
+    this.io.sampleStop();
+    if (this.vc) this.vc.stop();
+    if (this.stage) {
+      const back = this.stage.retract();
+      if (back) this.io.stageMove(back);
+    }
+    if (this.sup && this.sup.state === STATE.RUNNING) this.endRunBookkeeping();
+    this.hostRun = false;
+  }
+
+  private endRunBookkeeping(): void {
+    const dt = this.io.now() - this.runStart;
+    this.counters.cRunS += dt;
+    this.counters.runS += dt;
+    this.counters.running = false;
+    this.counters.faults = this.sup.faultCount;
+    this.saveCounters();
+  }
+
+  /** Start a run (handset, or host in SERVICE/bench). Returns '' or why not. */
+  start(byHost: boolean): string {
+    if (this.sup.state === STATE.RUNNING) return '';
+    const inService = this.sup.state === STATE.SERVICE;
+    if (inService && !this.cal) return 'not calibrated';
+    const why = this.sup.run();
+    if (why) return why;
+    this.hostRun = byHost;
+    this.lastHeartbeat = this.io.now();
+    this.runStart = this.io.now();
+    this.lastSave = this.runStart;
+    this.lastBlockT = this.runStart;
+    this.blocks = 0;
+    this.airBlocks = 0;
+    this.trackingBlocks = 0;
+    this.counters.running = true;
+    this.saveCounters();
+    this.applySetpoints(true);
+    return '';
+  }
+
+  stop(): void {
+    if (this.sup.state === STATE.RUNNING) {
+      this.io.driveOff();
+      this.io.sampleStop();
+      if (this.vc) this.vc.stop();
+      this.endRunBookkeeping();
+      this.sup.stop();
+    } else if (this.sup.state === STATE.SERVICE && this.hostRun) {
+      this.safe();
+    }
+    this.hostRun = false;
+    this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
+  }
+
+  /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
+  private applySetpoints(starting: boolean): void {
+    const rate = this.settings.rate;
+    const depth = Math.min(this.settings.depth, this.limit());
+    const supply = this.io.supplyV();
+    const k = strokesPerBlock(rate);
+    const self = this;
+    const restartSampling = starting || k !== this.k;
+    this.k = k;
+    if (this.vc && this.cal && this.cal.stroke) {
+      this.vc.openLoop = this.openLoop;
+      this.vc.configure(depth, this.limit(), rate);
+      const duty = starting ? this.vc.start(supply) : this.vc.update(this.last.meas / 1000, supply).duty;
+      this.io.strokeStart(rate, this.cal.stroke.push, duty);
+    } else if (this.stage && this.cam) {
+      this.stage.openLoop = this.openLoop;
+      this.cam.openLoop = this.openLoop;
+      this.stage.configure(depth, this.limit());
+      this.io.stageMove(this.stage.approach());
+      this.io.camRun(this.cam.configure(rate));
+    }
+    if (restartSampling) {
+      this.io.sample(rate, k, function (buf) {
+        self.onBlock(buf);
+      });
+    }
+  }
+
+  /** Handset or host changed depth/rate/preset while running: retune without stopping. */
+  retune(): void {
+    if (this.sup.state === STATE.RUNNING || (this.sup.state === STATE.SERVICE && this.hostRun)) this.applySetpoints(false);
+  }
+
+  /** One block of Hall samples (k strokes) arrived. */
+  onBlock(buf: Uint16Array): void {
+    const now = this.io.now();
+    const cal = this.cal;
+    if (!cal) return;
+    const r = analyseBlock(buf, cal.hall, this.block);
+    const rate = this.settings.rate;
+    const limit = this.limit();
+    this.blocks++;
+    // --- safety first: every check can latch and make safe before anything else runs
+    if (r.rawMax > LIMITS.rawHigh || r.rawMin < LIMITS.rawLow) return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall raw ' + r.rawMin + '..' + r.rawMax);
+    if (r.peakMm > limit + LIMITS.depthMarginMm) return this.sup.latch(FAULT.DEPTH_LIMIT, now, 'depth ' + r.peakMm.toFixed(3) + ' mm, limit ' + limit);
+    if (this.io.variant !== 'stepper' || this.blocks > 3) {
+      if (r.peakMm - r.troughMm < LIMITS.minTravelMm && this.blocks > 1) {
+        if (r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
+        return this.sup.latch(this.io.variant === 'stepper' ? FAULT.STALL : FAULT.JAM, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
+      }
+    }
+    if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
+    const supply = this.io.supplyV();
+    if (supply < LIMITS.underVoltageV) return this.sup.latch(FAULT.UNDER_VOLTAGE, now, 'supply ' + supply.toFixed(2) + ' V');
+    let amps = 0;
+    const dt = now - this.lastBlockT;
+    this.lastBlockT = now;
+    if (this.io.variant === 'voiceCoil') {
+      amps = this.io.coilAmps();
+      if (amps > LIMITS.maxCoilA) return this.sup.latch(FAULT.OVER_CURRENT, now, 'coil ' + amps.toFixed(2) + ' A');
+      if (this.vc && this.vc.drive() > 0.2 && amps < LIMITS.openCoilA && this.blocks > 2) return this.sup.latch(FAULT.TRACKING, now, 'coil open: ' + amps.toFixed(3) + ' A');
+      const r0 = cal.actuator ? cal.actuator.r : 4;
+      this.tempEst += ((THERMAL.ambientC + amps * amps * r0 * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+    }
+    if ((this.blocks & 7) === 1) this.last.temp = this.io.coilTempC();
+    if (this.last.temp > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
+      return this.sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.last.temp.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
+    }
+    if (this.cam && this.io.indexAge() > LIMITS.stallPeriods * this.cam.period() && this.blocks > 4) {
+      return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + this.io.indexAge().toFixed(3) + ' s');
+    }
+    const setMm = Math.min(this.settings.depth, limit);
+    const err = setMm - r.peakMm;
+    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && this.blocks > 10 && !this.openLoop ? this.trackingBlocks + 1 : 0;
+    if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
+
+    // --- control
+    let inSkin = true;
+    let drive = 0;
+    let warn = this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR);
+    if (this.vc) {
+      const step = this.vc.update(r.peakMm, supply);
+      inSkin = step.inSkin;
+      drive = step.duty;
+      if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
+      this.io.strokeDuty(step.duty);
+    } else if (this.stage && this.cam) {
+      inSkin = r.peakMm < setMm + 0.1;
+      const move = this.stage.update(r.peakMm);
+      if (move) this.io.stageMove(move);
+      const period = this.io.indexPeriod();
+      if (period > 0) this.io.camRun(this.cam.update(period));
+      drive = this.stage.position;
+    }
+    this.airBlocks = inSkin ? 0 : this.airBlocks + 1;
+    if (this.airBlocks >= LIMITS.airBlocks) warn |= WARN.IN_AIR;
+    if (warn !== this.warn) this.setWarn(warn);
+
+    // --- counters and telemetry
+    const k = this.k;
+    const c = this.counters;
+    c.cStrokes += k;
+    c.strokes += k;
+    if (inSkin) c.cDots += k;
+    this.lastActivity = now;
+    const rec = this.last;
+    rec.t = Math.round(now * 1000);
+    rec.set = Math.round(setMm * 1000);
+    rec.meas = Math.round(r.peakMm * 1000);
+    rec.rate = rate;
+    rec.drive = Math.round(drive * 1000);
+    rec.amps = Math.round(amps * 1000);
+    rec.state = this.sup.state;
+    rec.fault = this.sup.fault;
+    rec.skin = inSkin ? k : 0;
+    rec.n = k;
+    rec.warn = this.warn;
+    if (this.telemetryEvery > 0 && this.events.telemetry && ++this.telCount >= this.telemetryEvery) {
+      this.telCount = 0;
+      this.events.telemetry(rec);
+    }
+  }
+
+  private setWarn(w: number): void {
+    this.warn = w;
+    if (this.events.warn) this.events.warn(w);
+  }
+
+  /** 8 Hz: watchdog, LED, cartridge, supply, limits on run time, idle power-down, counter batching. */
+  housekeeping(): void {
+    this.io.kickWatchdog();
+    const now = this.io.now();
+    const st = this.sup.state;
+    this.tick = (this.tick + 1) & 15;
+    if (this.onTick) this.onTick(now);
+    this.io.led(now - this.lastActivity > this.settings.autoOffMin * 60 ? 0 : ledColour(st, this.sup.fault, this.warn, this.tick));
+    if (st === STATE.RUNNING) {
+      if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
+        this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
+        return;
+      }
+      if (now - this.runStart > this.settings.maxRunMin * 60) {
+        this.stop();
+        return;
+      }
+      if (now - this.lastSave > COUNTER_SAVE_S) {
+        this.lastSave = now;
+        const dt = now - this.runStart;
+        this.counters.cRunS += dt;
+        this.counters.runS += dt;
+        this.runStart = now;
+        this.saveCounters();
+      }
+    } else if ((this.tick & 7) === 0) {
+      const v = this.io.supplyV();
+      const low = v < LIMITS.lowBatteryV ? WARN.LOW_BATTERY : 0;
+      if ((this.warn & WARN.LOW_BATTERY) !== low) this.setWarn((this.warn & ~WARN.LOW_BATTERY) | low);
+    }
+    if (this.dirty && st !== STATE.RUNNING) {
+      this.dirty = false;
+      this.saveCounters();
+    }
+  }
+
+  // ---- handset and host actions -------------------------------------------------
+
+  /** The cartridge switch changed. Removing it while running is a fault; a new one starts fresh per-cartridge counters. */
+  cartridge(present: boolean): void {
+    const was = this.sup.cartridge;
+    this.sup.cartridge = present;
+    if (!present && this.sup.state === STATE.RUNNING) {
+      this.sup.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
+    }
+    if (present && !was) {
+      const c = this.counters;
+      if (c.cStrokes > 0) {
+        c.cartridges++;
+        c.cStrokes = 0;
+        c.cDots = 0;
+        c.cRunS = 0;
+        this.dirty = true;
+      }
+    }
+    this.sup.evaluate();
+  }
+
+  /** Setpoint changes from the handset, limited to the preset's range. */
+  nudgeDepth(deltaMm: number): void {
+    const p = this.preset();
+    this.settings.depth = roundDepth(clamp(this.settings.depth + deltaMm, p.depthMin, Math.min(p.depthMax, this.limit())));
+    this.settingsChanged();
+  }
+
+  nudgeRate(delta: number): void {
+    const p = this.preset();
+    this.settings.rate = clamp(this.settings.rate + delta, p.rateMin, p.rateMax);
+    this.settingsChanged();
+  }
+
+  selectPreset(index: number): boolean {
+    if (index < 0 || index >= this.presets.length) return false;
+    const p = this.presets[index];
+    this.settings.preset = index;
+    this.settings.depth = Math.min(p.depth, this.limit());
+    this.settings.rate = p.rate;
+    this.settingsChanged();
+    return true;
+  }
+
+  private settingsChanged(): void {
+    this.lastActivity = this.io.now();
+    this.retune();
+    this.store.save('set', SETTINGS_VERSION, this.settings);
+  }
+
+  /** Replace the settings (host, validated before). */
+  setSettings(s: Settings): void {
+    this.settings = s;
+    this.settingsChanged();
+  }
+
+  setPresets(list: Preset[]): boolean {
+    for (let i = 0; i < list.length; i++) if (!isPreset(list[i])) return false;
+    this.presets = list;
+    this.store.save('pre', PRESETS_VERSION, list);
+    if (this.settings.preset >= list.length) this.selectPreset(0);
+    return true;
+  }
+
+  saveCounters(): void {
+    this.counters.faults = this.sup.faultCount;
+    this.store.save('cnt', COUNTERS_VERSION, this.counters);
+  }
+
+  /** Write a new calibration (SERVICE). The old one stays in the other slot for restore. */
+  writeCalibration(cal: Calibration): string {
+    if (!isCalibration(cal)) return 'calibration record is malformed';
+    if (!this.store.save('cal', CALIBRATION_VERSION, cal)) return 'flash write failed';
+    const back = this.store.load('cal', CALIBRATION_VERSION);
+    if (back.status !== 'ok' || JSON.stringify(back.data) !== JSON.stringify(cal)) return 'read-back mismatch';
+    this.useCalibration(cal);
+    return '';
+  }
+
+  restoreCalibration(): string {
+    const prev = this.store.loadPrevious('cal', CALIBRATION_VERSION);
+    if (prev.status !== 'ok' || !isCalibration(prev.data)) return 'no previous calibration';
+    return this.writeCalibration(prev.data);
+  }
+
+  /** Run/stop held: everything stops and the needle retracts, whatever the state. */
+  estop(): void {
+    if (this.sup.state === STATE.RUNNING) this.stop();
+    else this.safe();
+  }
+
+  heartbeat(): void {
+    this.lastHeartbeat = this.io.now();
+  }
+}

@@ -1,0 +1,122 @@
+// Stroke-to-stroke depth control for the voice coil.
+// Once per block (a few strokes) it compares the measured bottom-of-stroke protrusion
+// with the setpoint and sets the drive for the next block:
+//   u = u_ff(depth, rate) + I + Kp·e,   I += Ki·e (with anti-windup)
+// u is the drive normalised to the nominal supply; duty = u·Vnom/Vsupply.
+// The integral is remembered per stroke-rate bin (iterative learning): a run that
+// returns to a rate starts from what the last run there learned, not from zero.
+// The output limit u_max is the drive that would put the needle at the hard depth
+// limit in air, where nothing resists it: no command can ask for more.
+import { StrokeModel, interpolate } from './calibration';
+
+export const NOMINAL_SUPPLY_V = 7.4;
+/** Measured depth this far below the in-air prediction means the needle met skin. */
+export const SKIN_RESIDUAL_MM = 0.04;
+/** Soft start: the first block drives at this fraction of the learned drive, then the loop closes from below. */
+export const SOFT_START_FRACTION = 0.85;
+/** Blocks with the drive saturated and the depth short before warning "depth not reached". */
+export const NOT_REACHED_BLOCKS = 4;
+
+export interface DepthStep {
+  duty: number;
+  inSkin: boolean;
+  notReached: boolean;
+}
+
+export class VoiceCoilDepthController {
+  model: StrokeModel;
+  kp: number;
+  ki: number;
+  setMm = 1;
+  limitMm = 2;
+  rate = 100;
+  /** loop open: drive = feed-forward only (the "today's machines" comparison in benchmarks) */
+  openLoop = false;
+  private gainNow = 1;
+  private offsetNow = 0;
+  private uFf = 0;
+  private uMax = 0;
+  private integ = 0;
+  private learned: number[];
+  private bin = 0;
+  private u = 0;
+  private saturatedBlocks = 0;
+  private step: DepthStep = { duty: 0, inSkin: false, notReached: false };
+
+  constructor(model: StrokeModel, kp: number, ki: number) {
+    this.model = model;
+    this.kp = kp;
+    this.ki = ki;
+    this.learned = [];
+    for (let i = 0; i < model.rates.length; i++) this.learned.push(0);
+  }
+
+  /** New setpoint, limit or rate: recompute the per-operating-point terms once, not per block. */
+  configure(setMm: number, limitMm: number, rate: number): void {
+    this.learned[this.bin] = this.integ;
+    this.setMm = Math.min(setMm, limitMm);
+    this.limitMm = limitMm;
+    this.rate = rate;
+    const m = this.model;
+    this.gainNow = interpolate(m.rates, m.gain, rate);
+    this.offsetNow = interpolate(m.rates, m.offset, rate);
+    this.uFf = (this.setMm - this.offsetNow) / this.gainNow;
+    this.uMax = (limitMm - this.offsetNow) / this.gainNow;
+    let best = 0;
+    for (let i = 1; i < m.rates.length; i++) if (Math.abs(m.rates[i] - rate) < Math.abs(m.rates[best] - rate)) best = i;
+    this.bin = best;
+    this.integ = this.learned[best];
+  }
+
+  /** Drive for the first block of a run (soft start from below the learned drive). */
+  start(supplyV: number): number {
+    this.saturatedBlocks = 0;
+    this.u = Math.min(this.uMax, Math.max(0, (this.uFf + this.integ) * SOFT_START_FRACTION));
+    return this.toDuty(this.u, supplyV);
+  }
+
+  private toDuty(u: number, supplyV: number): number {
+    const d = (u * NOMINAL_SUPPLY_V) / supplyV;
+    return d > 1 ? 1 : d < 0 ? 0 : d;
+  }
+
+  /** One block measured at `peakMm` while driven at the previous output: the next block's drive. */
+  update(peakMm: number, supplyV: number): DepthStep {
+    const out = this.step;
+    // what the needle would have reached in air with the drive it had
+    out.inSkin = this.gainNow * this.u + this.offsetNow - peakMm > SKIN_RESIDUAL_MM;
+    if (this.openLoop) {
+      this.u = Math.min(this.uFf, this.uMax);
+      out.duty = this.toDuty(this.u, supplyV);
+      out.notReached = false;
+      return out;
+    }
+    const e = this.setMm - peakMm;
+    const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
+    let integ = this.integ + this.ki * e;
+    let u = this.uFf + integ + this.kp * e;
+    if (u > uLimit) {
+      u = uLimit;
+      if (e > 0) integ = this.integ; // anti-windup: do not integrate into the limit
+    } else if (u < 0) {
+      u = 0;
+      if (e < 0) integ = this.integ;
+    }
+    this.integ = integ;
+    this.u = u;
+    this.saturatedBlocks = u >= uLimit && e > 0.02 ? this.saturatedBlocks + 1 : 0;
+    out.notReached = this.saturatedBlocks >= NOT_REACHED_BLOCKS;
+    out.duty = this.toDuty(u, supplyV);
+    return out;
+  }
+
+  /** End of a run: keep what was learned at this rate. */
+  stop(): void {
+    this.learned[this.bin] = this.integ;
+  }
+
+  /** Normalised drive now (for telemetry and the thermal estimate). */
+  drive(): number {
+    return this.u;
+  }
+}

@@ -1,0 +1,136 @@
+// The bench build's hardware layer: no motor, no needle. The actuator and the Hall
+// sensor are a small numerical model evaluated once per stroke, so the whole firmware
+// and protocol run on a bare Espruino board or on the Linux interpreter.
+// Buttons and LEDs are not used; timers and the console are the real ones.
+import { PenIo } from '../app/pen-io';
+import { Calibration } from '../control/calibration';
+import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
+import { consoleWrite } from './console';
+
+/** The bench actuator: air bottom-of-stroke depth = gain(rate)·u + REST_MM, gain falling above 160 strokes/s. */
+const BENCH = { restMm: -0.8, gain0: 4.0, corner: 160, skinLossMm: 0.25, wobbleMm: 0.04, wobbleHz: 2, hallOffset: 0.3667, hallPerMm: 0.1778 };
+const RATES = [50, 75, 100, 125, 150];
+
+function benchGain(rate: number): number {
+  return BENCH.gain0 / (1 + (rate / BENCH.corner) * (rate / BENCH.corner));
+}
+
+function rawAt(mm: number): number {
+  return Math.round((BENCH.hallOffset + mm * BENCH.hallPerMm) * 65535);
+}
+
+/** The bench model's exact calibration (the model is known, nothing is guessed). */
+export function benchCalibration(serial: string): Calibration {
+  const gain: number[] = [];
+  const offset: number[] = [];
+  for (let i = 0; i < RATES.length; i++) {
+    gain.push(benchGain(RATES[i]));
+    offset.push(BENCH.restMm);
+  }
+  return {
+    hall: { offset: BENCH.hallOffset, mmPerUnit: 1 / BENCH.hallPerMm },
+    stroke: { rates: RATES, gain: gain, offset: offset, push: 0.45 },
+    gains: { kp: 0.1 / benchGain(100), ki: 0.5 / benchGain(100) },
+    meta: { technician: 'bench', gaugeId: 'model', date: '2026-01-01', firmware: __STIPPLE_FW_VERSION__, serial: serial },
+  };
+}
+
+export function createBenchIo(board: string): PenIo {
+  const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+  let rate = 100;
+  let duty = 0;
+  let held = -1;
+  let k = 3;
+  let timer = 0;
+  let handler: ((b: Uint16Array) => void) | undefined;
+  const trough = rawAt(BENCH.restMm);
+
+  function fillBlock(): void {
+    const t = getTime();
+    const u = duty;
+    const air = benchGain(rate) * u + BENCH.restMm;
+    const loss = BENCH.skinLossMm + BENCH.wobbleMm * Math.sin(2 * Math.PI * BENCH.wobbleHz * t);
+    const peak = rawAt(air - loss);
+    const s = SAMPLES_PER_BLOCK / k;
+    buf.fill(trough);
+    for (let j = 0; j < k; j++) {
+      const c = j * s + (s >> 1);
+      buf[c - 1] = peak - 40;
+      buf[c] = peak;
+      buf[c + 1] = peak - 40;
+    }
+    if (handler) handler(buf);
+  }
+
+  const io: PenIo = {
+    variant: 'bench',
+    board: board,
+    now: getTime,
+    strokeStart(r, _push, d) {
+      rate = r;
+      duty = d;
+      held = -1;
+    },
+    strokeDuty(d) {
+      duty = d;
+    },
+    hold(d) {
+      held = d;
+    },
+    camRun() {},
+    stageMove() {},
+    indexPeriod() {
+      return 0;
+    },
+    indexAge() {
+      return 0;
+    },
+    driveOff() {
+      duty = 0;
+      held = -1;
+    },
+    sample(r, strokesPerBlock, onBlock) {
+      handler = onBlock;
+      k = strokesPerBlock;
+      rate = r;
+      if (timer) clearInterval(timer);
+      timer = setInterval(fillBlock, (1000 * k) / r);
+    },
+    sampleStop() {
+      handler = undefined;
+      if (timer) clearInterval(timer);
+      timer = 0;
+    },
+    hallRaw() {
+      const mm = held >= 0 ? BENCH.restMm + BENCH.gain0 * held : BENCH.restMm;
+      return rawAt(mm) / 65535;
+    },
+    coilAmps() {
+      return (duty * 7.4 * 0.45) / 4;
+    },
+    coilTempC() {
+      return 25;
+    },
+    supplyV() {
+      return 7.4;
+    },
+    cartridgePresent() {
+      return true;
+    },
+    led() {},
+    every(ms, fn) {
+      return setInterval(fn, ms);
+    },
+    after(ms, fn) {
+      return setTimeout(fn, ms);
+    },
+    cancel(id) {
+      clearTimeout(id);
+    },
+    kickWatchdog() {
+      E.kickWatchdog();
+    },
+    send: consoleWrite,
+  };
+  return io;
+}

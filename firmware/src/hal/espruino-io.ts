@@ -1,0 +1,127 @@
+// The device hardware layer: PenIo on Espruino's globals and the reference hardware
+// (docs/hardware.md). Stroke clocks, drive PWM, step trains and Hall sampling are all
+// hardware peripherals (analogWrite with freq, digitalPulse, Waveform); JavaScript
+// only reconfigures them once per block.
+import { PenIo, DriveVariant } from '../app/pen-io';
+import { PinMap } from '../boards/pin-maps';
+import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
+import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog-scaling';
+import { consoleWrite } from './console';
+
+/** H-bridge PWM frequency, Hz (above hearing, within the DRV8876's range). */
+export const DRIVE_PWM_HZ = 20000;
+/** Depth-stage step pulse width and gap, ms (≤ 2.5 kHz: well within the driver's step rate). */
+const STAGE_PULSE_MS = 0.2;
+
+export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: string): PenIo {
+  const wave = new Waveform(SAMPLES_PER_BLOCK, { doubleBuffer: true, bits: 16 });
+  let blockHandler: ((buf: Uint16Array) => void) | undefined;
+  wave.on('buffer', function (buf) {
+    if (blockHandler) blockHandler(buf);
+  });
+  let indexCount = 0;
+  let indexFirst = 0;
+  let indexLast = 0;
+  if (variant === 'stepper') {
+    setWatch(
+      function (e) {
+        if (indexCount === 0) indexFirst = e.time;
+        indexLast = e.time;
+        indexCount++;
+      },
+      pins.CAM_INDEX,
+      { repeat: true, edge: 'falling' },
+    );
+  }
+  const io: PenIo = {
+    variant: variant,
+    board: board,
+    now: getTime,
+    strokeStart(rate, push, duty) {
+      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
+      analogWrite(pins.DRIVE_PHASE, push, { freq: rate });
+    },
+    strokeDuty(duty) {
+      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
+    },
+    hold(duty) {
+      digitalWrite(pins.DRIVE_PHASE, 1);
+      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
+    },
+    camRun(stepFreq) {
+      digitalWrite(pins.DRIVE_PHASE, 1);
+      analogWrite(pins.DRIVE_PWM, 0.5, { freq: stepFreq });
+    },
+    stageMove(steps) {
+      if (!steps) return;
+      digitalWrite(pins.STAGE_DIR, steps > 0 ? 1 : 0);
+      let n = steps > 0 ? steps : -steps;
+      const times: number[] = [];
+      for (let i = 0; i < 2 * n - 1; i++) times.push(STAGE_PULSE_MS);
+      digitalPulse(pins.STAGE_STEP, 1, times);
+    },
+    indexPeriod() {
+      const n = indexCount;
+      const p = n > 1 ? (indexLast - indexFirst) / (n - 1) : 0;
+      if (n > 1) {
+        indexCount = 1;
+        indexFirst = indexLast;
+      }
+      return p;
+    },
+    indexAge() {
+      return getTime() - indexLast;
+    },
+    driveOff() {
+      digitalWrite(pins.DRIVE_PWM, 0);
+      digitalWrite(pins.DRIVE_PHASE, 0);
+    },
+    sample(rate, strokesPerBlock, onBlock) {
+      blockHandler = onBlock;
+      if (wave.running) wave.stop();
+      if (variant === 'stepper') {
+        indexCount = 0;
+        indexLast = getTime();
+      }
+      wave.startInput(pins.HALL, (SAMPLES_PER_BLOCK / strokesPerBlock) * rate, { repeat: true });
+    },
+    sampleStop() {
+      blockHandler = undefined;
+      if (wave.running) wave.stop();
+    },
+    hallRaw() {
+      return analogRead(pins.HALL);
+    },
+    coilAmps() {
+      return coilAmpsFromAdc(analogRead(pins.COIL_I));
+    },
+    coilTempC() {
+      return ntcCelsiusFromAdc(analogRead(pins.COIL_NTC));
+    },
+    supplyV() {
+      return supplyVoltsFromAdc(analogRead(pins.VSUPPLY));
+    },
+    cartridgePresent() {
+      return !digitalRead(pins.CARTRIDGE);
+    },
+    led(rgb) {
+      digitalWrite(pins.LED_R, rgb & 1);
+      digitalWrite(pins.LED_G, (rgb >> 1) & 1);
+      digitalWrite(pins.LED_B, (rgb >> 2) & 1);
+    },
+    every(ms, fn) {
+      return setInterval(fn, ms);
+    },
+    after(ms, fn) {
+      return setTimeout(fn, ms);
+    },
+    cancel(id) {
+      clearTimeout(id);
+    },
+    kickWatchdog() {
+      E.kickWatchdog();
+    },
+    send: consoleWrite,
+  };
+  return io;
+}

@@ -1,0 +1,57 @@
+// Firmware entry point. Runs at boot from Storage (.bootcde) or when uploaded.
+// Picks the board's pin map and the hardware layer, then boots the pen.
+import { PIN_MAPS } from './boards/pin-maps';
+import { Pen } from './app/pen';
+import { PenIo } from './app/pen-io';
+import { readIdentity } from './app/identity';
+import { RecordStore } from './store/record-store';
+import { CALIBRATION_VERSION } from './control/calibration';
+import { Handset } from './ui/handset';
+import { storageFlash } from './hal/storage-flash';
+import { createEspruinoIo } from './hal/espruino-io';
+import { createBenchIo, benchCalibration } from './hal/bench-io';
+import { watchHandset } from './hal/handset-inputs';
+import { attachLink } from './hal/link';
+
+/** Watchdog period, s: the 8 Hz housekeeping tick kicks it. */
+const WATCHDOG_S = 1;
+
+function boardKey(board: string): string {
+  if (board.indexOf('PICO') >= 0) return 'PICO';
+  if (board.indexOf('WIFI') >= 0) return 'WIFI';
+  if (board.indexOf('MDBT42') >= 0 || board.indexOf('PUCK') >= 0) return 'MDBT42Q';
+  if (board.indexOf('ESP32') >= 0) return 'ESP32';
+  return 'PICO';
+}
+
+const board = process.env.BOARD;
+const pins = PIN_MAPS[boardKey(board)];
+const flash = storageFlash();
+const identity = readIdentity(flash);
+const store = new RecordStore(flash, E.CRC32);
+let io: PenIo;
+if (__STIPPLE_PROFILE__ === 'bench') {
+  io = createBenchIo(board);
+  if (store.load('cal', CALIBRATION_VERSION).status === 'missing') store.save('cal', CALIBRATION_VERSION, benchCalibration(identity.serial));
+} else {
+  io = createEspruinoIo(pins, identity.variant, board);
+}
+const pen = new Pen(io, store);
+const handset = new Handset(pen);
+pen.onTick = function (now) {
+  handset.poll(now);
+};
+if (__STIPPLE_PROFILE__ !== 'bench') {
+  watchHandset(
+    pins,
+    function (name, pressed, time) {
+      handset.button(name, pressed, time);
+    },
+    function (present) {
+      pen.cartridge(present);
+    },
+  );
+}
+attachLink(pen, identity);
+E.enableWatchdog(WATCHDOG_S, false);
+pen.boot();

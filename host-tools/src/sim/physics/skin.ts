@@ -1,0 +1,263 @@
+// Skin under the cartridge tip: a two-layer (epidermis / dermis) needle-insertion model.
+//
+// Figures from ../../../../../shared/domain.md: epidermis 0.06–0.12 mm, dermis 1.1–1.9 mm,
+// puncture 0.1–0.5 N per needle (estimate), insertion force ≈ 60 % tearing, 20 % spreading,
+// 20 % friction, barely speed dependent; skin deflects so that at nominal insertions under
+// 1 mm less than half of the nominal depth ends up in tissue; scar tissue firmer and patchy.
+//
+// Model (all SI inside: m, N, s):
+//  * Before puncture the needle point tents the surface: F = kPre·u + cPre·u̇ (u = needle
+//    tip past the undisturbed surface). When F reaches the puncture force the epidermis
+//    gives way.
+//  * After puncture the tissue around the needle is a massless Kelvin–Voigt element
+//    (kBulk, cBulk) displaced by w; the needle slides in it (depth in tissue d = u − w)
+//    against a stick–slip interface: advancing into uncut tissue costs the layer's cutting
+//    force + friction μ·d, sliding back costs friction μ·d, otherwise the tissue sticks
+//    to the needle. The puncture resets when the needle leaves the hole (d ≤ 0).
+//  * Stiffness multipliers: tissue type, a settable step, a slow random walk (the pen
+//    moving across the scalp) and, for scar, a per-stroke patch factor.
+
+import { Rng } from './rng';
+
+export type TissueType = 'soft' | 'normal' | 'firm' | 'scar' | 'air';
+
+export interface NeedleConfig {
+  /** 1 for 1RL, 3 for 3RL */
+  count: number;
+  /** needle diameter, mm (0.18–0.35; #06 ≈ 0.20, #08 ≈ 0.25) */
+  diameterMm: number;
+}
+
+/** Nominal skin figures (normal scalp, one 0.25 mm needle). Documented in docs/simulator.md. */
+export const SKIN_NOMINAL = {
+  epidermisMm: 0.09, // domain.md 0.06–0.12 mm
+  dermisMm: 1.5, // domain.md 1.1–1.9 mm
+  punctureN: 0.25, // domain.md 0.1–0.5 N per needle
+  preStiffnessNPerMm: 0.5, // engineering estimate: tent ≈ 0.5 mm at puncture (domain.md: skin deflects)
+  preDampingNsPerM: 0.03, // engineering estimate: force barely speed dependent (domain.md)
+  bulkStiffnessNPerMm: 0.25, // engineering estimate: < half of nominal depth in tissue below 1 mm (domain.md)
+  bulkDampingNsPerM: 0.05, // engineering estimate: tissue relaxation τ ≈ 0.2 ms
+  cutEpidermisFrac: 0.5, // × puncture force, tearing (domain.md 60 % tearing)
+  cutDermisFrac: 0.4, // × puncture force
+  cutSubcutisFrac: 0.2, // × puncture force
+  frictionNPerMm: 0.1, // per mm of needle in tissue, engineering estimate (domain.md ≈20 % friction)
+  walkSigma: 0.1, // log-stiffness random walk, stationary σ, engineering estimate
+  walkTauS: 2.0, // correlation time of the random walk (pen moving across the scalp)
+  walkUpdateS: 0.005,
+} as const;
+
+/** Tissue-type multipliers: stiffness k, force f, per-stroke patchiness (± fraction, uniform). */
+export const TISSUE: { [t in Exclude<TissueType, 'air'>]: { k: number; f: number; patch: number } } = {
+  soft: { k: 0.6, f: 0.8, patch: 0 },
+  normal: { k: 1.0, f: 1.0, patch: 0 },
+  firm: { k: 1.6, f: 1.3, patch: 0 },
+  scar: { k: 2.2, f: 1.6, patch: 0.3 },
+};
+
+/** Needle-group force scale: count^0.8 × (d / 0.25 mm), engineering estimate (domain.md: a group needs more than one needle). */
+export function needleForceScale(n: NeedleConfig): number {
+  return Math.pow(Math.max(1, n.count), 0.8) * (n.diameterMm / 0.25);
+}
+
+export class SkinModel {
+  tissue: TissueType = 'normal';
+  needle: NeedleConfig = { count: 1, diameterMm: 0.25 };
+  /** settable stiffness step (multiplier) */
+  stepFactor = 1;
+  /** random-walk state (log multiplier) */
+  private walk = 0;
+  private patchFactor = 1;
+  private walkTimer = 0;
+  /** needle present (cartridge seated) */
+  needlePresent = true;
+
+  // effective parameters (SI)
+  private air = false;
+  private kPre = 0;
+  private cPre = 0;
+  private fPunct = 0;
+  private kB = 0;
+  private cB = 0;
+  private fCutE = 0;
+  private fCutD = 0;
+  private fCutS = 0;
+  private mu = 0;
+  private tE = 0;
+  private tED = 0;
+  private ePre = 0;
+  private eB = 0;
+  private dt = 0;
+
+  // state
+  punctured = false;
+  /** tissue displacement at the needle, m */
+  w = 0;
+  /** depth of the tip in tissue, m */
+  d = 0;
+  private dMax = 0;
+  /** the needle touched or entered the skin since the last `newStroke()` */
+  touched = false;
+  puncturedThisStroke = false;
+  maxDepthThisStroke = 0;
+
+  constructor(private readonly rng: Rng) {}
+
+  setDt(dt: number): void {
+    this.dt = dt;
+    this.recompute();
+  }
+
+  set(tissue: TissueType): void {
+    this.tissue = tissue;
+    this.recompute();
+  }
+
+  setNeedle(n: NeedleConfig): void {
+    this.needle = { count: n.count, diameterMm: n.diameterMm };
+    this.recompute();
+  }
+
+  setStepFactor(f: number): void {
+    this.stepFactor = f;
+    this.recompute();
+  }
+
+  /** Current stiffness multiplier relative to normal skin (type × step × walk × patch). */
+  stiffnessMultiplier(): number {
+    if (this.tissue === 'air') return 0;
+    return TISSUE[this.tissue].k * this.stepFactor * Math.exp(this.walk) * this.patchFactor;
+  }
+
+  /** Puncture force, N, for the present needle and tissue. */
+  punctureForceN(): number {
+    return this.fPunct;
+  }
+
+  private recompute(): void {
+    const S = SKIN_NOMINAL;
+    this.air = this.tissue === 'air' || !this.needlePresent;
+    if (this.tissue === 'air') return;
+    const t = TISSUE[this.tissue];
+    const vary = this.stepFactor * Math.exp(this.walk) * this.patchFactor;
+    const km = t.k * vary;
+    const fm = t.f * Math.sqrt(vary);
+    const ns = needleForceScale(this.needle);
+    this.fPunct = S.punctureN * fm * ns;
+    this.kPre = S.preStiffnessNPerMm * 1000 * km * Math.sqrt(ns);
+    this.cPre = S.preDampingNsPerM * Math.sqrt(ns);
+    this.kB = S.bulkStiffnessNPerMm * 1000 * km;
+    this.cB = S.bulkDampingNsPerM;
+    this.fCutE = S.cutEpidermisFrac * this.fPunct;
+    this.fCutD = S.cutDermisFrac * this.fPunct;
+    this.fCutS = S.cutSubcutisFrac * this.fPunct;
+    this.mu = S.frictionNPerMm * 1000 * fm * ns;
+    this.tE = S.epidermisMm / 1000;
+    this.tED = (S.epidermisMm + S.dermisMm) / 1000;
+    this.ePre = Math.exp(-this.dt * this.kPre / this.cPre);
+    this.eB = Math.exp(-this.dt * this.kB / this.cB);
+  }
+
+  /** Environment clock: advance the random walk (called every step with the step length). */
+  tick(dt: number): void {
+    this.walkTimer += dt;
+    if (this.walkTimer < SKIN_NOMINAL.walkUpdateS) return;
+    const h = this.walkTimer;
+    this.walkTimer = 0;
+    const a = h / SKIN_NOMINAL.walkTauS;
+    this.walk += -this.walk * a + SKIN_NOMINAL.walkSigma * Math.sqrt(2 * a) * this.rng.normal();
+    if (!this.air) this.recompute();
+  }
+
+  /** A stroke ended: draw the next patch factor (scar) and clear per-stroke flags. */
+  newStroke(): void {
+    this.touched = false;
+    this.puncturedThisStroke = this.punctured;
+    this.maxDepthThisStroke = this.d;
+    if (this.tissue !== 'air') {
+      const p = TISSUE[this.tissue].patch;
+      if (p > 0) {
+        this.patchFactor = 1 + this.rng.uniform(-p, p);
+        this.recompute();
+      }
+    }
+  }
+
+  /** Remove all tissue state (needle lifted off / cartridge pulled). */
+  release(): void {
+    this.punctured = false;
+    this.w = 0;
+    this.d = 0;
+    this.dMax = 0;
+  }
+
+  setNeedlePresent(p: boolean): void {
+    this.needlePresent = p;
+    if (!p) this.release();
+    this.recompute();
+  }
+
+  /**
+   * Force of the tissue on the needle, N, positive resisting protrusion.
+   * u: tip past the undisturbed surface (m), ud: its rate (m/s).
+   */
+  force(u: number, ud: number): number {
+    if (this.air) {
+      if (this.punctured || this.w !== 0) this.release();
+      return 0;
+    }
+    if (!this.punctured) {
+      const wr = this.w * this.ePre;
+      if (u > 0 && u >= wr) {
+        this.w = u;
+        this.touched = true;
+        let f = this.kPre * u + this.cPre * ud;
+        if (f < 0) f = 0;
+        if (f >= this.fPunct) {
+          this.punctured = true;
+          this.puncturedThisStroke = true;
+          this.d = 0;
+          this.dMax = 0;
+        }
+        return f;
+      }
+      this.w = wr;
+      return 0;
+    }
+    // punctured: stick–slip interface with a Kelvin–Voigt tissue element
+    const d = this.d;
+    const kB = this.kB;
+    const fs = kB * this.w + this.cB * ud;
+    const fric = this.mu * d;
+    let fhi = fric;
+    if (d >= this.dMax - 1e-9) fhi += d < this.tE ? this.fCutE : d < this.tED ? this.fCutD : this.fCutS;
+    if (fs > fhi) {
+      const weq = fhi / kB;
+      this.w = weq + (this.w - weq) * this.eB;
+      let dn = u - this.w;
+      if (dn < d) dn = d;
+      this.w = u - dn;
+      this.d = dn;
+      if (dn > this.dMax) this.dMax = dn;
+      if (dn > this.maxDepthThisStroke) this.maxDepthThisStroke = dn;
+      return fhi;
+    }
+    if (fs < -fric) {
+      const weq = -fric / kB;
+      this.w = weq + (this.w - weq) * this.eB;
+      let dn = u - this.w;
+      if (dn > d) dn = d;
+      if (dn <= 0) {
+        // the needle left the hole: puncture resets, tissue springs back
+        this.punctured = false;
+        this.d = 0;
+        this.dMax = 0;
+        return 0;
+      }
+      this.w = u - dn;
+      this.d = dn;
+      return -fric;
+    }
+    this.w = u - d;
+    return fs;
+  }
+}
