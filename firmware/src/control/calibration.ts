@@ -34,7 +34,7 @@ export interface Calibration {
   stage?: StageCalibration;
   /** identified actuator (voice coil): resistance Ω, force constant N/A, spring N/mm, mass g, damping N·s/m */
   actuator?: { r: number; kf: number; k: number; m: number; c: number };
-  /** controller gains derived from the model on the host (never hand-typed) */
+  /** dimensionless loop gains (fraction of the depth error corrected per block), derived on the host from the identified model, never hand-typed */
   gains: { kp: number; ki: number };
   meta: { technician: string; gaugeId: string; date: string; firmware: string; serial: string };
 }

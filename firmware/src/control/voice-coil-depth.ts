@@ -1,7 +1,9 @@
 // Stroke-to-stroke depth control for the voice coil.
 // Once per block (a few strokes) it compares the measured bottom-of-stroke protrusion
 // with the setpoint and sets the drive for the next block:
-//   u = u_ff(depth, rate) + I + Kp·e,   I += Ki·e (with anti-windup)
+//   u = u_ff(depth, rate) + I + (Kp/a)·e,   I += (Ki/a)·e (with anti-windup)
+// where a is the model's mm-per-drive at this rate, so Kp and Ki are dimensionless
+// loop gains (the fraction of the error corrected per block), the same at every rate.
 // u is the drive normalised to the nominal supply; duty = u·Vnom/Vsupply.
 // The integral is remembered per stroke-rate bin (iterative learning): a run that
 // returns to a rate starts from what the last run there learned, not from zero.
@@ -13,7 +15,7 @@ export const NOMINAL_SUPPLY_V = 7.4;
 /** Measured depth this far below the in-air prediction means the needle met skin. */
 export const SKIN_RESIDUAL_MM = 0.04;
 /** Soft start: the first block drives at this fraction of the learned drive, then the loop closes from below. */
-export const SOFT_START_FRACTION = 0.85;
+export const SOFT_START_FRACTION = 0.9;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
 
@@ -41,6 +43,7 @@ export class VoiceCoilDepthController {
   private bin = 0;
   private u = 0;
   private saturatedBlocks = 0;
+  private blocksRun = 0;
   private step: DepthStep = { duty: 0, inSkin: false, notReached: false };
 
   constructor(model: StrokeModel, kp: number, ki: number) {
@@ -53,7 +56,7 @@ export class VoiceCoilDepthController {
 
   /** New setpoint, limit or rate: recompute the per-operating-point terms once, not per block. */
   configure(setMm: number, limitMm: number, rate: number): void {
-    this.learned[this.bin] = this.integ;
+    if (this.blocksRun > 3) this.learned[this.bin] = this.integ;
     this.setMm = Math.min(setMm, limitMm);
     this.limitMm = limitMm;
     this.rate = rate;
@@ -71,7 +74,10 @@ export class VoiceCoilDepthController {
   /** Drive for the first block of a run (soft start from below the learned drive). */
   start(supplyV: number): number {
     this.saturatedBlocks = 0;
+    this.blocksRun = 0;
     this.u = Math.min(this.uMax, Math.max(0, (this.uFf + this.integ) * SOFT_START_FRACTION));
+    // the loop carries on from where the soft start put it, so it closes from below
+    this.integ = this.u - this.uFf;
     return this.toDuty(this.u, supplyV);
   }
 
@@ -92,9 +98,10 @@ export class VoiceCoilDepthController {
       return out;
     }
     const e = this.setMm - peakMm;
+    this.blocksRun++;
     const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
-    let integ = this.integ + this.ki * e;
-    let u = this.uFf + integ + this.kp * e;
+    let integ = this.integ + (this.ki / this.gainNow) * e;
+    let u = this.uFf + integ + (this.kp / this.gainNow) * e;
     if (u > uLimit) {
       u = uLimit;
       if (e > 0) integ = this.integ; // anti-windup: do not integrate into the limit
@@ -112,7 +119,7 @@ export class VoiceCoilDepthController {
 
   /** End of a run: keep what was learned at this rate. */
   stop(): void {
-    this.learned[this.bin] = this.integ;
+    if (this.blocksRun > 3) this.learned[this.bin] = this.integ;
   }
 
   /** Normalised drive now (for telemetry and the thermal estimate). */

@@ -30,7 +30,7 @@ export function benchCalibration(serial: string): Calibration {
   return {
     hall: { offset: BENCH.hallOffset, mmPerUnit: 1 / BENCH.hallPerMm },
     stroke: { rates: RATES, gain: gain, offset: offset, push: 0.45 },
-    gains: { kp: 0.1 / benchGain(100), ki: 0.5 / benchGain(100) },
+    gains: { kp: 0.05, ki: 0.7 },
     meta: { technician: 'bench', gaugeId: 'model', date: '2026-01-01', firmware: __STIPPLE_FW_VERSION__, serial: serial },
   };
 }

@@ -14,6 +14,7 @@ export const CLEAR_HOLD_S = 2.0;
 export class Handset {
   pen: Pen;
   private down: { [b: string]: number } = {};
+  /** press time of each button held down now */
   /** the run press became an e-stop: ignore its release */
   private estopped = false;
 
@@ -32,16 +33,16 @@ export class Handset {
         else if (pen.sup.state === STATE.RUNNING) pen.stop();
         else pen.start(false);
       }
-      if ((name === 'speedUp' && this.down.depthUp) || (name === 'depthUp' && this.down.speedUp)) {
+      if ((name === 'speedUp' && this.down.depthUp !== undefined) || (name === 'depthUp' && this.down.speedUp !== undefined)) {
         pen.selectPreset((pen.settings.preset + 1) % pen.presets.length);
-        this.down.speedUp = 0;
-        this.down.depthUp = 0;
+        delete this.down.speedUp;
+        delete this.down.depthUp;
       }
       return;
     }
-    const since = this.down[name] || 0;
-    this.down[name] = 0;
-    if (!since) return;
+    const since = this.down[name];
+    delete this.down[name];
+    if (since === undefined) return;
     const held = time - since;
     if (name === 'pedal') {
       if (pen.settings.pedal === 'hold') pen.stop();
@@ -62,18 +63,18 @@ export class Handset {
   /** Both "-" buttons held together for CLEAR_HOLD_S. */
   private clearHeld(name: ButtonName, since: number, time: number): boolean {
     const other = this.down[name === 'speedDown' ? 'depthDown' : 'speedDown'];
-    if (!other) return false;
+    if (other === undefined) return false;
     const together = time - Math.max(since, other);
     if (together < CLEAR_HOLD_S) return false;
-    this.down.speedDown = 0;
-    this.down.depthDown = 0;
+    delete this.down.speedDown;
+    delete this.down.depthDown;
     return true;
   }
 
   /** 8 Hz: the run button held long enough is an e-stop, whatever the state. */
   poll(now: number): void {
     const t = this.down.run;
-    if (t && !this.estopped && now - t >= ESTOP_HOLD_S) {
+    if (t !== undefined && !this.estopped && now - t >= ESTOP_HOLD_S) {
       this.estopped = true;
       this.pen.estop();
     }

@@ -1,0 +1,240 @@
+// The pen's logic against a fake board: supervisor states, every fault reaction,
+// persistence at boot, presets, counters and the handset.
+import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from '../src/app/pen';
+import { RecordStore } from '../src/store/record-store';
+import { Calibration, CALIBRATION_VERSION } from '../src/control/calibration';
+import { FAULT, STATE, WARN } from '../src/safety/fault-codes';
+import { Handset } from '../src/ui/handset';
+import { ledPatternName } from '../src/ui/led-patterns';
+import { crc32 } from '@stipple/protocol';
+import { FakeIo, MemoryFlash, blockAt, HALL } from './support/fake-io';
+
+const cal: Calibration = {
+  hall: HALL,
+  stroke: { rates: [50, 100, 150], gain: [3.6, 2.8, 2.1], offset: [-0.8, -0.8, -0.8], push: 0.45 },
+  gains: { kp: 0.05, ki: 0.7 },
+  meta: { technician: 't', gaugeId: 'g', date: '2026-11-21', firmware: '0.1.0', serial: 'S1' },
+};
+
+function makePen(opts: { calibrated?: boolean; flash?: MemoryFlash } = {}) {
+  const flash = opts.flash || new MemoryFlash();
+  const store = new RecordStore(flash, crc32);
+  if (opts.calibrated !== false && !opts.flash) store.save('cal', CALIBRATION_VERSION, cal);
+  const io = new FakeIo('voiceCoil');
+  const pen = new Pen(io, store);
+  const handset = new Handset(pen);
+  pen.onTick = (now) => handset.poll(now);
+  pen.boot();
+  return { pen, io, flash, store, handset };
+}
+
+/** Feed blocks from a simple plant: depth from the duty the pen set. */
+function runBlocks(io: FakeIo, pen: Pen, n: number, depthOf?: (duty: number, i: number) => number) {
+  for (let i = 0; i < n && io.blockHandler; i++) {
+    io.advance(0.03);
+    const d = depthOf ? depthOf(io.duty, i) : 2.8 * io.duty - 0.8 - 0.25;
+    io.blockHandler(blockAt(d, io.k));
+    if (pen.sup.state === STATE.FAULT) break;
+  }
+}
+
+describe('Pen: boot and persistence', () => {
+  it('an uncalibrated pen latches UNCALIBRATED and refuses to run, even after a button clear', () => {
+    const { pen, io } = makePen({ calibrated: false });
+    expect(pen.sup.state).toBe(STATE.FAULT);
+    expect(pen.sup.fault).toBe(FAULT.UNCALIBRATED);
+    expect(pen.start(false)).not.toBe('');
+    expect(pen.sup.clear()).toMatch(/technician/);
+    expect(io.driving).toBe(false);
+  });
+
+  it('a corrupt calibration latches STORAGE_CORRUPT and never runs on a guess', () => {
+    const flash = new MemoryFlash();
+    new RecordStore(flash, crc32).save('cal', CALIBRATION_VERSION, cal);
+    flash.files['cal.a'] = flash.files['cal.a'].replace('2.8', '9.9');
+    const { pen } = makePen({ flash });
+    expect(pen.sup.fault).toBe(FAULT.STORAGE_CORRUPT);
+    expect(pen.start(false)).not.toBe('');
+  });
+
+  it('a reset while running is reported at the next boot (watchdog or brown-out)', () => {
+    const a = makePen();
+    a.pen.start(false);
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.sup.fault).toBe(FAULT.WATCHDOG);
+    a.io.volts = 5.0;
+  });
+
+  it('a calibrated pen with a cartridge is READY, without one IDLE', () => {
+    const { pen } = makePen();
+    expect(pen.sup.state).toBe(STATE.READY);
+    pen.cartridge(false);
+    expect(pen.sup.state).toBe(STATE.IDLE);
+    expect(pen.start(false)).toBe('no cartridge');
+  });
+});
+
+describe('Pen: running', () => {
+  it('holds the depth and counts strokes and dots in skin', () => {
+    const { pen, io } = makePen();
+    pen.settings.depth = 1.0;
+    pen.settings.rate = 100;
+    expect(pen.start(false)).toBe('');
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+    runBlocks(io, pen, 30);
+    expect(Math.abs(pen.last.meas - 1000)).toBeLessThanOrEqual(5);
+    expect(pen.counters.cStrokes).toBe(90);
+    expect(pen.counters.cDots).toBeGreaterThan(80);
+    pen.stop();
+    expect(pen.sup.state).toBe(STATE.READY);
+    expect(io.driving).toBe(false);
+  });
+
+  it('counts strokes in air as strokes, not dots, and flags the pen lifted', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 20, (duty) => 2.8 * duty - 0.8);
+    expect(pen.counters.cDots).toBeLessThan(pen.counters.cStrokes);
+    expect(pen.warn & WARN.IN_AIR).toBeTruthy();
+  });
+
+  const faults: [string, number, (io: FakeIo) => void, ((duty: number, i: number) => number) | undefined][] = [
+    ['sensor out of range', FAULT.SENSOR_RANGE, () => {}, () => 4.0],
+    ['over-current', FAULT.OVER_CURRENT, (io) => (io.amps = 1.9), undefined],
+    ['coil over-temperature', FAULT.OVER_TEMP, (io) => (io.temp = 95), undefined],
+    ['under-voltage', FAULT.UNDER_VOLTAGE, (io) => (io.volts = 5.8), undefined],
+    ['depth beyond the limit', FAULT.DEPTH_LIMIT, () => {}, (_d, i) => (i > 5 ? 2.1 : 1.0)],
+    ['jammed needle', FAULT.JAM, () => {}, undefined],
+    ['open coil', FAULT.TRACKING, (io) => (io.amps = 0), undefined],
+  ];
+  for (const [what, code, setup, depthOf] of faults) {
+    it(`${what}: latches ${code}, drive off and needle retracted within the block`, () => {
+      const { pen, io } = makePen();
+      pen.start(false);
+      runBlocks(io, pen, 3);
+      setup(io);
+      if (code === FAULT.JAM) {
+        // the needle stops moving: every sample the same but for noise
+        for (let i = 0; i < 5 && pen.sup.state === STATE.RUNNING; i++) {
+          const buf = new Uint16Array(96).fill(30000);
+          buf[3] = 30010;
+          io.blockHandler!(buf);
+        }
+      } else {
+        runBlocks(io, pen, 20, depthOf);
+      }
+      expect(pen.sup.state).toBe(STATE.FAULT);
+      expect(pen.sup.fault).toBe(code);
+      expect(io.driving).toBe(false);
+      expect(io.blockHandler).toBeUndefined();
+      expect(pen.sup.log[pen.sup.log.length - 1].x.length).toBeGreaterThan(0);
+      expect(ledPatternName(pen.sup.state, pen.warn)).toBe('fault');
+      // a fault stays latched: the run button does nothing until cleared
+      expect(pen.start(false)).toBe('fault latched');
+      expect(pen.sup.clear()).toBe('');
+      expect(pen.sup.state).toBe(STATE.READY);
+    });
+  }
+
+  it('a frozen sensor is SENSOR_STUCK', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 3);
+    io.blockHandler!(new Uint16Array(96).fill(30000));
+    expect(pen.sup.fault).toBe(FAULT.SENSOR_STUCK);
+  });
+
+  it('removing the cartridge while running latches CARTRIDGE_REMOVED', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    pen.cartridge(false);
+    expect(pen.sup.fault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(io.driving).toBe(false);
+  });
+
+  it('a host-driven run stops within 200 ms of losing heartbeats', () => {
+    const { pen, io } = makePen();
+    pen.sup.enterService();
+    expect(pen.start(true)).toBe('');
+    runBlocks(io, pen, 2);
+    const lost = io.t;
+    for (let i = 0; i < 10 && pen.sup.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);
+    expect(pen.sup.fault).toBe(FAULT.LINK_LOST);
+    expect(io.t - lost).toBeLessThanOrEqual(0.2);
+    expect(HEARTBEAT_TIMEOUT_S).toBeLessThan(0.2);
+  });
+
+  it('stops at the maximum continuous run time', () => {
+    const { pen, io } = makePen();
+    pen.settings.maxRunMin = 1;
+    pen.start(false);
+    io.advance(61);
+    expect(pen.sup.state).toBe(STATE.READY);
+  });
+
+  it('threshold constants are the documented ones', () => {
+    expect(LIMITS.depthMarginMm).toBe(0.05);
+  });
+});
+
+describe('Handset', () => {
+  it('run press starts and stops; a held run button is an e-stop in SERVICE too', () => {
+    const { pen, io, handset } = makePen();
+    handset.button('run', true, 1);
+    handset.button('run', false, 1.1);
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+    handset.button('run', true, 2);
+    handset.button('run', false, 2.1);
+    expect(pen.sup.state).toBe(STATE.READY);
+    pen.sup.enterService();
+    io.hold(0.3);
+    handset.button('run', true, io.t);
+    io.advance(1.2);
+    expect(io.driving).toBe(false);
+  });
+
+  it('depth and speed buttons move within the preset range; + + changes preset', () => {
+    const { pen, handset } = makePen();
+    const p = pen.preset();
+    for (let i = 0; i < 30; i++) {
+      handset.button('depthUp', true, i);
+      handset.button('depthUp', false, i + 0.1);
+    }
+    expect(pen.settings.depth).toBeCloseTo(p.depthMax, 6);
+    handset.button('speedDown', true, 50);
+    handset.button('speedDown', false, 50.1);
+    expect(pen.settings.rate).toBe(p.rate - 5);
+    handset.button('depthUp', true, 60);
+    handset.button('speedUp', true, 60.05);
+    expect(pen.settings.preset).toBe(1);
+  });
+
+  it('both minus buttons held 2 s clear a fault; the pedal runs while held', () => {
+    const { pen, handset } = makePen();
+    pen.start(false);
+    pen.cartridge(false);
+    pen.cartridge(true);
+    expect(pen.sup.state).toBe(STATE.FAULT);
+    handset.button('speedDown', true, 10);
+    handset.button('depthDown', true, 10.1);
+    handset.button('depthDown', false, 12.3);
+    expect(pen.sup.state).toBe(STATE.READY);
+    handset.button('pedal', true, 20);
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+    handset.button('pedal', false, 25);
+    expect(pen.sup.state).toBe(STATE.READY);
+  });
+
+  it('a cartridge swap starts fresh per-cartridge counters and keeps the lifetime ones', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 10);
+    pen.stop();
+    const lifetime = pen.counters.strokes;
+    pen.cartridge(false);
+    pen.cartridge(true);
+    expect(pen.counters.cStrokes).toBe(0);
+    expect(pen.counters.strokes).toBe(lifetime);
+    expect(pen.counters.cartridges).toBe(1);
+  });
+});
