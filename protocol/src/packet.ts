@@ -55,8 +55,8 @@ export type ConsoleItem =
 
 /**
  * Splits the pen's console stream into packets, ACK/NAK and REPL text. The pen's packets
- * are EVENT (or RESPONSE) packets whose data is printable-ASCII JSON; a byte outside
- * 0x20..0x7E inside a packet means the packet was cut (pen reset, lost bytes): the parser
+ * are EVENT (or RESPONSE) packets whose data is JSON text; a control byte (< 0x20 or
+ * 0x7F: DLE, CR, LF, ACK…) inside a packet means the packet was cut (pen reset, lost bytes): the parser
  * drops it and rescans from the byte after its DLE SOH, so the next packet is never lost.
  * A packet that stays incomplete for `staleMs` is dropped the same way (call `poll`).
  */
@@ -106,7 +106,7 @@ export class PacketParser {
       if ((type !== PKT_EVENT && type !== PKT_RESPONSE) || len === 0) { this.resync(); }
       return;
     }
-    if (b < 0x20 || b > 0x7e) { this.resync(); return; }
+    if (b < 0x20 || b === 0x7f) { this.resync(); return; }
     if (buf.length === 4 + len) {
       const json = String.fromCharCode.apply(null, buf.slice(4));
       buf.length = 0;

@@ -214,7 +214,7 @@ export type EventId = keyof typeof EVENTS;
 export type EventBody<K extends EventId> = z.output<(typeof EVENTS)[K]['body']>;
 
 /** Error reply body (i = "err", s = the request's seq, or 0 if unreadable). */
-export const ErrorBody = z.strictObject({ code: ErrorCode, msg: text(0, L.MSG_MAX) });
+export const ErrorBody = z.strictObject({ code: ErrorCode, msg: z.string().max(L.MSG_MAX).describe('human-readable message') });
 
 // ---------- envelope ----------
 export const Envelope = z.strictObject({
