@@ -1,7 +1,7 @@
 // One jest run over every workspace. ts-jest transpiles only (isolatedModules);
 // `npm run typecheck` does the type checking once, before jest starts.
 /** @type {import('jest').Config} */
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/protocol', '<rootDir>/firmware', '<rootDir>/host-tools', '<rootDir>/hil-tests'],
