@@ -68,16 +68,35 @@ export const MISSING_GLOBALS = [
 
 /** Static members / methods V8 has and Espruino does not. */
 export const MISSING_MEMBERS: ReadonlyArray<[string, string]> = [
-  ['Array', 'from'], ['Object', 'freeze'], ['Number', 'isInteger'], ['Number', 'isFinite'], ['Number', 'EPSILON'],
+  ['Array', 'from'], ['Object', 'freeze'], ['Number', 'isInteger'], ['Number', 'isFinite'],
   ['Math', 'trunc'], ['Math', 'hypot'], ['Math', 'log10'], ['Math', 'cbrt'], ['Math', 'tanh'],
   ['Promise.prototype', 'finally'],
 ];
+
+// Number.EPSILON is non-configurable in V8, so `Number` itself is replaced by a
+// forwarding constructor without it (instanceof, .constructor and the statics still work).
+const NUMBER_WITHOUT_EPSILON = String.raw`(function () {
+  var O = Number;
+  var W = function Number(v) {
+    var n = arguments.length ? O(v) : 0;
+    return new.target ? new O(n) : n;
+  };
+  Object.getOwnPropertyNames(O).forEach(function (k) {
+    if (k === 'EPSILON' || k === 'prototype' || k === 'length' || k === 'name') return;
+    Object.defineProperty(W, k, Object.getOwnPropertyDescriptor(O, k));
+  });
+  W.prototype = O.prototype;
+  Object.defineProperty(O.prototype, 'constructor', { value: W, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(globalThis, 'Number', { value: W, writable: true, configurable: true, enumerable: false });
+})();`;
 
 export function removalSource(): string {
   return (
     MISSING_GLOBALS.map((g) => `delete globalThis.${g};`).join('\n') +
     '\n' +
-    MISSING_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join('\n')
+    MISSING_MEMBERS.map(([o, m]) => `delete ${o}.${m};`).join('\n') +
+    '\n' +
+    NUMBER_WITHOUT_EPSILON
   );
 }
 

@@ -71,6 +71,9 @@ interface TimerRec {
   fn: unknown;
   args: unknown[] | undefined;
   interval: number;
+  /** intervals: next time = base + k * interval (no accumulated rounding) */
+  base: number;
+  k: number;
   ev: QueuedEvent;
 }
 
@@ -214,13 +217,17 @@ export class VirtualBoard {
 
   /**
    * Evaluate code in the firmware's global scope at the current time, as if typed at a
-   * REPL that echoes nothing (host convenience for tests). Throws what the code throws.
+   * REPL that echoes nothing (host convenience for tests). Throws what the code throws;
+   * returns undefined if injected power loss cut the code short (the board is then off).
    */
   evaluate(code: string): unknown {
     if (!this.ctx) throw new Error('board is off');
     this.dispatching++;
     try {
       return vm.runInContext(code, this.ctx, { filename: 'host' });
+    } catch (e) {
+      if (e instanceof PowerLossError || this.dead) return undefined;
+      throw e;
     } finally {
       this.dispatching--;
       this.afterEvent();
@@ -424,7 +431,7 @@ export class VirtualBoard {
       case EventKind.Timer: {
         const rec = ev.ref as TimerRec;
         if (rec.interval > 0) {
-          ev.time += rec.interval;
+          ev.time = rec.base + ++rec.k * rec.interval;
           this.queue.push(ev);
         } else this.timers.delete(rec.id);
         this.invoke(rec.fn, rec.args);
@@ -760,7 +767,7 @@ export class VirtualBoard {
         if (!(ms >= 0.1)) ms = 0.1;
         let id = 1;
         for (const k of this.timers.keys()) if (k >= id) id = k + 1;
-        const rec: TimerRec = { id, fn, args: args as unknown[] | undefined, interval: interval ? ms / 1000 : 0, ev: null as unknown as QueuedEvent };
+        const rec: TimerRec = { id, fn, args: args as unknown[] | undefined, interval: interval ? ms / 1000 : 0, base: this.hwTime, k: 1, ev: null as unknown as QueuedEvent };
         rec.ev = this.queue.add(this.hwTime + ms / 1000, EventKind.Timer, rec);
         this.timers.set(id, rec);
         return id;
@@ -783,6 +790,8 @@ export class VirtualBoard {
         if (!(ms >= 0.1)) ms = 0.1;
         r.ev.cancelled = true;
         if (r.interval > 0) r.interval = ms / 1000;
+        r.base = this.hwTime;
+        r.k = 1;
         r.ev = this.queue.add(this.hwTime + ms / 1000, EventKind.Timer, r);
       },
       sw: (fn, pin, repeat, edge, debounce) => {
