@@ -5,7 +5,7 @@
 // are sent as \uXXXX escapes.
 import { z } from 'zod';
 import { crc32 } from './crc32';
-import { ERR_ID, PROTOCOL_VERSION, PACKET_MAX } from './limits';
+import { ERR_ID, PROTOCOL_VERSION, PACKET_MAX, SEQ_MAX } from './limits';
 import { Envelope, ErrorBody, ErrorCode, EVENTS, REQUESTS, RequestId, EventId } from './schemas';
 
 /** JSON.stringify with every non-ASCII character escaped (\uXXXX). */
@@ -79,4 +79,37 @@ export function checkReply(id: string, body: unknown): BodyCheck<unknown> {
 export function checkEvent(id: string, body: unknown): BodyCheck<unknown> {
   if (!Object.prototype.hasOwnProperty.call(EVENTS, id)) return { ok: false, code: 'UNKNOWN_MESSAGE', msg: 'unknown event ' + id };
   return check(EVENTS[id as EventId].body as z.ZodType<unknown>, body);
+}
+
+export type RequestCheck =
+  | { ok: true; id: RequestId; seq: number; body: unknown }
+  | { ok: false; code: ErrorCode; seq: number; msg: string };
+
+/**
+ * The stateless part of what the pen does with a request frame, in the pen's order
+ * (firmware/src/proto/dispatcher.ts): envelope, seq, CRC, version (hello exempt), id,
+ * body JSON, body schema. The pen adds the stateful checks (schema lock, DUPLICATE,
+ * NEEDS_SERVICE, BUSY). Golden vectors hold both to the same answers.
+ */
+export function checkRequestFrame(f: unknown): RequestCheck {
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) return { ok: false, code: 'BAD_FRAME', seq: 0, msg: 'not an object' };
+  const o = f as Record<string, unknown>;
+  const s = o.s;
+  if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s > SEQ_MAX) return { ok: false, code: 'BAD_FRAME', seq: 0, msg: 'bad seq' };
+  const { i, b, c, v } = o;
+  if (typeof i !== 'string' || typeof b !== 'string' || typeof c !== 'number' || typeof v !== 'number' || Object.keys(o).length !== 5) {
+    return { ok: false, code: 'BAD_FRAME', seq: s, msg: 'envelope needs exactly v,i,s,b,c' };
+  }
+  if (crc32(b) !== c) return { ok: false, code: 'BAD_CRC', seq: s, msg: 'CRC mismatch' };
+  if (v !== PROTOCOL_VERSION && i !== 'hello') return { ok: false, code: 'BAD_VERSION', seq: s, msg: `frame is v${v}` };
+  if (!Object.prototype.hasOwnProperty.call(REQUESTS, i)) return { ok: false, code: 'UNKNOWN_MESSAGE', seq: s, msg: 'unknown message ' + i };
+  let body: unknown;
+  try {
+    body = JSON.parse(b);
+  } catch {
+    return { ok: false, code: 'BAD_FRAME', seq: s, msg: 'body is not JSON' };
+  }
+  const r = checkRequest(i, body);
+  if (!r.ok) return { ok: false, code: r.code, seq: s, msg: r.msg };
+  return { ok: true, id: i as RequestId, seq: s, body: r.value };
 }

@@ -16,6 +16,8 @@ import {
 let E = '';
 /** Known keys seen in the object being checked (strict objects: no others allowed). */
 let N = 0;
+/** An array length was out of range: as in zod, the cross-field checks around it are skipped. */
+let A = false;
 
 function bf(k: string | number): boolean {
   E = 'BAD_FIELD ' + k;
@@ -73,17 +75,20 @@ function bool(o: any, k: string, opt?: boolean): boolean {
   if (!present(o, k, opt)) return !!opt;
   return typeof o[k] === 'boolean' || bf(k);
 }
-/** Array field: every item passes item(arr, index), then the length check. */
+/** Array field: the length checks and every item must pass item(arr, index). */
 function arr(o: any, k: string, min: number, max: number, item: (a: any[], i: number) => boolean, opt?: boolean): boolean {
   if (!present(o, k, opt)) return !!opt;
   const a = o[k];
   if (!Array.isArray(a)) return bf(k);
+  // as zod: too long is reported alone (items unchecked, cross-field checks skipped);
+  // too short is checked after the items
+  if (a.length > max) { A = true; return oor(k); }
   const saved = N;
   for (let i = 0; i < a.length; i++) {
     if (!item(a, i)) { N = saved; return bf(k); }
   }
   N = saved;
-  return (a.length >= min && a.length <= max) || oor(k);
+  return a.length >= min || oor(k);
 }
 /** No keys but the known ones. */
 function strict(o: any, k: string): boolean {
@@ -121,7 +126,7 @@ function vHall(h: any): boolean {
 function vStroke(s: any): boolean {
   if (!(arr(s, 'rates', 1, CAL_TABLE_MAX, rateItem) && arr(s, 'gain', 1, CAL_TABLE_MAX, posItem) &&
     arr(s, 'offset', 1, CAL_TABLE_MAX, coefItem) && num(s, 'push', 0, 1))) return false;
-  return (s.gain.length === s.rates.length && s.offset.length === s.rates.length) || bf('stroke');
+  return A || (s.gain.length === s.rates.length && s.offset.length === s.rates.length) || bf('stroke');
 }
 function vStage(s: any): boolean {
   return num(s, 'stepsPerMm', 0, CAL_ABS_MAX) && num(s, 'depthAtHome', -CAL_ABS_MAX, CAL_ABS_MAX) &&
@@ -141,7 +146,7 @@ function vMeta(m: any): boolean {
 function vCal(c: any): boolean {
   if (!(obj(c, 'hall', vHall) && obj(c, 'stroke', vStroke, true) && obj(c, 'stage', vStage, true) &&
     obj(c, 'actuator', vActuator, true) && obj(c, 'gains', vGains) && obj(c, 'meta', vMeta))) return false;
-  return c.stroke !== undefined || c.stage !== undefined || bf('cal');
+  return A || c.stroke !== undefined || c.stage !== undefined || bf('cal');
 }
 
 /** Fields of each request body; false on a structural error. */
@@ -187,6 +192,7 @@ function fields(id: string, b: any): boolean {
 export function checkBody(id: string, b: any): string {
   E = '';
   N = 0;
+  A = false;
   if (!isObj(b)) return 'BAD_FIELD body';
   if (fields(id, b)) strict(b, 'body');
   return E;
