@@ -11,7 +11,9 @@ export class FakeHardware implements HardwareModel {
   pulses: { t: number; pin: string; value: boolean; start: number; timesMs: number[] }[] = [];
   resets: number[] = [];
   advanceCalls = 0;
-  readsAt: number[] = [];
+  /** Number of analogIn calls. */
+  reads = 0;
+  private static readonly NO_EDGES: InputEdge[] = [];
 
   /** Schedule an input edge. */
   edge(pin: string, time: number, value: boolean): this {
@@ -33,6 +35,8 @@ export class FakeHardware implements HardwareModel {
   advance(t: number): InputEdge[] {
     if (t < this.t) throw new Error(`time went backwards: ${t} < ${this.t}`);
     this.advanceCalls++;
+    this.t = t;
+    if (this.edges.length === 0 || this.edges[0]!.time > t) return FakeHardware.NO_EDGES;
     const out: InputEdge[] = [];
     while (this.edges.length > 0 && this.edges[0]!.time <= t) {
       const e = this.edges.shift()!;
@@ -52,7 +56,7 @@ export class FakeHardware implements HardwareModel {
   }
 
   analogIn(pin: string): number {
-    this.readsAt.push(this.t);
+    this.reads++;
     const f = this.analog[pin];
     return f ? f(this.t) : 0;
   }
