@@ -56,6 +56,7 @@ export interface PenParameters {
   stepperCornerRevPerS: number;
   rotorInertiaGcm2: number;
   stepperViscousUNmsPerRad: number;
+  stepperSlipDampingUNmsPerRad: number;
   stepperFrictionMNm: number;
   stepperDetentMNm: number;
   stepperPowerW: number;
@@ -91,10 +92,10 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { key: 'coilR20Ohm', nominal: 4.0, tol: 0.05, tolKind: 'rel', dist: 'normal', unit: 'Ω', source: 'brief / magnet-wire tolerance', note: 'coil resistance at 20 °C' },
   { key: 'coilTempcoPerK', nominal: 0.00393, tol: 0, tolKind: 'rel', dist: 'normal', unit: '1/K', source: 'copper', note: 'R = R20·(1 + α(T−20))' },
   { key: 'coilLmH', nominal: 0.5, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'mH', source: 'brief; ' + EST, note: 'L/R ≈ 110 µs with the bridge' },
-  { key: 'kfNPerA', nominal: 2.0, tol: 0.08, tolKind: 'rel', dist: 'normal', unit: 'N/A = V·s/m', source: 'brief; ' + EST + ' (magnet grade, gap)', note: 'force constant = back-EMF constant' },
+  { key: 'kfNPerA', nominal: 2.5, tol: 0.08, tolKind: 'rel', dist: 'normal', unit: 'N/A = V·s/m', source: EST + ' (brief ~2; raised to reach 2.0 mm at 150 strokes/s, see text); tolerance: magnet grade, gap', note: 'force constant = back-EMF constant' },
   { key: 'bridgeRdsOhm', nominal: 0.7, tol: 0.15, tolKind: 'rel', dist: 'normal', unit: 'Ω', source: 'DRV8876-class datasheet (HS+LS RDS(on) ≈ 700 mΩ)', note: 'in series with the coil in drive and brake' },
   { key: 'currentLimitA', nominal: 2.0, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'A', source: 'DRV8876-class ITRIP (resistor-set, ±10 %)', note: 'cycle-by-cycle chopping, averaged' },
-  { key: 'movingMassG', nominal: 4.0, tol: 0.05, tolKind: 'rel', dist: 'normal', unit: 'g', source: 'brief; ' + EST, note: 'needle bar + coil + needle' },
+  { key: 'movingMassG', nominal: 3.0, tol: 0.05, tolKind: 'rel', dist: 'normal', unit: 'g', source: EST + ' (brief ~4; lightened to reach 2.0 mm at 150 strokes/s)', note: 'needle bar + coil + needle' },
   { key: 'springRateNPerMm', nominal: 0.8, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'N/mm', source: 'brief; spring-rate tolerance ±10 %', note: 'return spring' },
   { key: 'springRestMm', nominal: -0.8, tol: 0.05, tolKind: 'abs', dist: 'normal', unit: 'mm', source: 'docs/hardware.md', note: 'return-spring rest protrusion' },
   { key: 'membraneRateNPerMm', nominal: 0.1, tol: 0.25, tolKind: 'rel', dist: 'normal', unit: 'N/mm', source: EST + ' (cartridge membrane)', note: 'present only with a cartridge seated' },
@@ -125,7 +126,8 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { key: 'stepperHoldTorqueMNm', nominal: 30, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'mN·m', source: 'NEMA-8 class datasheet', note: 'peak of the torque–angle curve at standstill' },
   { key: 'stepperCornerRevPerS', nominal: 30, tol: 0.15, tolKind: 'rel', dist: 'normal', unit: 'rev/s', source: EST + ' (NEMA-8 at 7.4 V, chopper drive)', note: 'pull-out T = Thold/(1+ω/ωc), ωc ∝ Vsupply' },
   { key: 'rotorInertiaGcm2', nominal: 2.5, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'g·cm²', source: 'NEMA-8 class (≈2) + cam', note: '' },
-  { key: 'stepperViscousUNmsPerRad', nominal: 200, tol: 0.3, tolKind: 'rel', dist: 'normal', unit: 'µN·m·s/rad', source: EST, note: 'rotor damping (ζ ≈ 0.15)' },
+  { key: 'stepperViscousUNmsPerRad', nominal: 2, tol: 0.3, tolKind: 'rel', dist: 'normal', unit: 'µN·m·s/rad', source: EST, note: 'mechanical viscous drag on the rotor speed' },
+  { key: 'stepperSlipDampingUNmsPerRad', nominal: 200, tol: 0.3, tolKind: 'rel', dist: 'normal', unit: 'µN·m·s/rad', source: EST, note: 'electrical damping of the rotor speed relative to the field (ζ ≈ 0.15)' },
   { key: 'stepperFrictionMNm', nominal: 0.5, tol: 0.5, tolKind: 'rel', dist: 'normal', unit: 'mN·m', source: EST, note: 'bearing + cam friction' },
   { key: 'stepperDetentMNm', nominal: 1.0, tol: 0.3, tolKind: 'rel', dist: 'normal', unit: 'mN·m', source: 'NEMA-8 class datasheet', note: 'holds the cam when ENABLE is low' },
   { key: 'stepperPowerW', nominal: 1.5, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'W', source: EST + ' (2 phases at rated current)', note: 'winding heat while enabled' },

@@ -163,8 +163,9 @@ export class SkinModel {
     if (this.walkTimer < SKIN_NOMINAL.walkUpdateS) return;
     const h = this.walkTimer;
     this.walkTimer = 0;
-    const a = h / SKIN_NOMINAL.walkTauS;
-    this.walk += -this.walk * a + SKIN_NOMINAL.walkSigma * Math.sqrt(2 * a) * this.rng.normal();
+    // exact Ornstein–Uhlenbeck update over h (stable for any h)
+    const e = Math.exp(-h / SKIN_NOMINAL.walkTauS);
+    this.walk = this.walk * e + SKIN_NOMINAL.walkSigma * Math.sqrt(1 - e * e) * this.rng.normal();
     if (!this.air) this.recompute();
   }
 
@@ -196,14 +197,34 @@ export class SkinModel {
     this.recompute();
   }
 
-  /**
-   * Force of the tissue on the needle, N, positive resisting protrusion.
-   * u: tip past the undisturbed surface (m), ud: its rate (m/s).
-   */
+  /** Last force computed by `step`, N, positive resisting protrusion. */
+  F = 0;
+
+  /** Input of `step`: tip past the undisturbed surface, m. */
+  u = 0;
+  /** Input of `step`: its rate, m/s. */
+  ud = 0;
+
+  /** Force of the tissue on the needle (see `step`), N. */
   force(u: number, ud: number): number {
+    this.u = u;
+    this.ud = ud;
+    this.step();
+    return this.F;
+  }
+
+  /**
+   * Advance the tissue by one step for the tip at `u` moving at `ud` (fields, set by the
+   * caller) and leave the force of the tissue on the needle in `F` (N, positive resisting
+   * protrusion). Fields in and out, so that the hot loop boxes no numbers.
+   */
+  step(): void {
+    const u = this.u;
+    const ud = this.ud;
     if (this.air) {
       if (this.punctured || this.w !== 0) this.release();
-      return 0;
+      this.F = 0;
+      return;
     }
     if (!this.punctured) {
       const wr = this.w * this.ePre;
@@ -218,10 +239,12 @@ export class SkinModel {
           this.d = 0;
           this.dMax = 0;
         }
-        return f;
+        this.F = f;
+        return;
       }
       this.w = wr;
-      return 0;
+      this.F = 0;
+      return;
     }
     // punctured: stick–slip interface with a Kelvin–Voigt tissue element
     const d = this.d;
@@ -239,7 +262,8 @@ export class SkinModel {
       this.d = dn;
       if (dn > this.dMax) this.dMax = dn;
       if (dn > this.maxDepthThisStroke) this.maxDepthThisStroke = dn;
-      return fhi;
+      this.F = fhi;
+      return;
     }
     if (fs < -fric) {
       const weq = -fric / kB;
@@ -251,13 +275,16 @@ export class SkinModel {
         this.punctured = false;
         this.d = 0;
         this.dMax = 0;
-        return 0;
+        this.F = 0;
+        return;
       }
       this.w = u - dn;
       this.d = dn;
-      return -fric;
+      this.F = -fric;
+      return;
     }
     this.w = u - d;
-    return fs;
+    this.F = fs;
+    return;
   }
 }

@@ -72,8 +72,16 @@ export class StrokeRing {
   }
 
   last(): StrokeRecord | undefined {
-    const s = this.strokes();
-    return s.length ? s[s.length - 1] : undefined;
+    if (this.count === 0) return undefined;
+    const i = (this.head - 1 + this.capacity) % this.capacity;
+    return {
+      time: this.t[i],
+      bottomMm: this.bottom[i],
+      depthInTissueMm: this.depth[i],
+      inSkin: this.inSkin[i] === 1,
+      peakCurrentA: this.peakI[i],
+      coilTempC: this.temp[i],
+    };
   }
 
   clear(): void {
