@@ -117,7 +117,7 @@ test('handler errors become typed error replies', async () => {
   pen.clearFaults = () => { throw new Error('boom'); };
   d.handleFrame(req('clearFaults', 2));
   expect(last(out).body).toEqual({ code: 'INTERNAL', msg: 'boom' });
-  pen.setPreset = () => Promise.reject(protoError('NOT_ALLOWED', 'preset in use'));
+  pen.setPreset = (() => Promise.reject(protoError('NOT_ALLOWED', 'preset in use'))) as never;
   d.handleFrame(req('setPreset', 3, { index: 0, preset: { name: 'a', depth: 1, rate: 100, needle: '1RL', dia: 0.25, depthMin: 1, depthMax: 1, rateMin: 100, rateMax: 100 } }));
   await new Promise((r) => setImmediate(r));
   expect(last(out).body.code).toBe('NOT_ALLOWED');

@@ -1,0 +1,385 @@
+// PenClient: typed requests to a pen over any ByteTransport (serial port, virtual board).
+// Every received message is checked (packet framing, envelope, CRC, zod); every failure
+// is a PenError with a code. Idempotent requests are retried with a new seq after a
+// timeout; any request is retried after a NAK (the interpreter refused the packet, so it
+// did not run). While a host-driven run is active, heartbeats go out every
+// HEARTBEAT_INTERVAL_MS.
+import { createHmac } from 'node:crypto';
+import {
+  ERR_ID, EVENTS, F_IDEMPOTENT, HEARTBEAT_INTERVAL_MS, PROTOCOL_VERSION, REQUEST_FLAGS, SEQ_MAX, PacketParser,
+  checkEvent, checkReply, decodeEnvelope, decodeTelemetry, encodeEventPacket, encodeFileUpload, encodeFrameJson,
+  schemaFingerprint,
+} from '@stipple/protocol';
+import type {
+  Calibration, ConfigPatch, EventBody, EventId, ErrorBody, ErrorCode, Info, Preset, ReplyBody, RequestBody, RequestId,
+  TelemetryRecord,
+} from '@stipple/protocol';
+import { PenError } from './errors';
+import type { ByteTransport } from './transport';
+
+export interface PenClientOptions {
+  /** Reply timeout for ordinary requests, ms (default 1000). */
+  timeoutMs?: number;
+  /** Retries after a timeout (idempotent requests) or a NAK (any request); default 2. */
+  retries?: number;
+  /** Name sent in hello. */
+  hostName?: string;
+  /** Heartbeat period while a run is active, ms (default HEARTBEAT_INTERVAL_MS). */
+  heartbeatMs?: number;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export type PenEvent =
+  | { id: 'state'; seq: number; body: EventBody<'state'> }
+  | { id: 'fault'; seq: number; body: EventBody<'fault'> }
+  | { id: 'warn'; seq: number; body: EventBody<'warn'> }
+  | { id: 'tlm'; seq: number; body: EventBody<'tlm'>; record: TelemetryRecord };
+
+interface AckWaiter {
+  resolve: () => void;
+  reject: (e: PenError) => void;
+}
+
+interface Pending {
+  id: RequestId;
+  body: unknown;
+  seq: number;
+  tries: number;
+  retries: number;
+  timeoutMs: number;
+  timer?: NodeJS.Timeout;
+  resolve: (v: unknown) => void;
+  reject: (e: PenError) => void;
+}
+
+export class PenClient {
+  private readonly parser: PacketParser;
+  private readonly pending = new Map<number, Pending>();
+  /** Sent packets waiting for the interpreter's ACK/NAK, oldest first (seq 0: not a request). */
+  private unacked: { seq: number; waiter?: AckWaiter }[] = [];
+  private seq = 1 + Math.floor(Math.random() * 0x3fffffff);
+  private closed = false;
+  private hbTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly eventCbs = new Set<(e: PenEvent) => void>();
+  private readonly textCbs = new Set<(t: string) => void>();
+  private readonly problemCbs = new Set<(e: PenError) => void>();
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  /** The pen's hello reply, after connect(). */
+  info: Info | undefined;
+  /** Last event seq seen, to count lost events/telemetry records. */
+  private lastEventSeq = 0;
+  /** Events (incl. telemetry) whose seq jumped: lost on the link. */
+  lostEvents = 0;
+
+  constructor(private readonly transport: ByteTransport, private readonly opts: PenClientOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 1000;
+    this.retries = opts.retries ?? 2;
+    this.parser = new PacketParser((item) => {
+      if (item.kind === 'packet') this.onPacket(item.json);
+      else if (item.kind === 'ack') this.onAck(false);
+      else if (item.kind === 'nak') this.onAck(true);
+      else for (const cb of this.textCbs) cb(item.text);
+    });
+    transport.onData((d) => this.parser.push(d));
+    this.pollTimer = setInterval(() => this.parser.poll(), 250);
+    this.pollTimer.unref?.();
+  }
+
+  // ---------------- subscriptions ----------------
+
+  /** State, fault, warning and telemetry events. Returns an unsubscribe function. */
+  onEvent(cb: (e: PenEvent) => void): () => void {
+    this.eventCbs.add(cb);
+    return () => this.eventCbs.delete(cb);
+  }
+
+  /** Decoded telemetry records. */
+  onTelemetry(cb: (r: TelemetryRecord, seq: number) => void): () => void {
+    return this.onEvent((e) => { if (e.id === 'tlm') cb(e.record, e.seq); });
+  }
+
+  /** REPL text from the pen's console (not part of a packet). */
+  onText(cb: (t: string) => void): () => void {
+    this.textCbs.add(cb);
+    return () => this.textCbs.delete(cb);
+  }
+
+  /** Unsolicited problems: a corrupt or invalid message from the pen that matched no request. */
+  onProblem(cb: (e: PenError) => void): () => void {
+    this.problemCbs.add(cb);
+    return () => this.problemCbs.delete(cb);
+  }
+
+  // ---------------- core ----------------
+
+  /** Handshake: hello with this host's schema fingerprint; refuses a pen built from other schemas. */
+  async connect(): Promise<Info> {
+    const fp = schemaFingerprint();
+    let info: Info;
+    try {
+      info = await this.request('hello', { pv: PROTOCOL_VERSION, fp, host: this.opts.hostName ?? 'stipple-host' });
+    } catch (e) {
+      if (e instanceof PenError && e.code === 'BAD_VERSION') {
+        throw new PenError('SCHEMA_MISMATCH', `pen refused this host: ${e.message} (host protocol v${PROTOCOL_VERSION} fp ${fp})`, 'hello');
+      }
+      throw e;
+    }
+    if (info.fp !== fp || info.pv !== PROTOCOL_VERSION) {
+      throw new PenError('SCHEMA_MISMATCH', `schema mismatch: host protocol v${PROTOCOL_VERSION} fp ${fp}, pen protocol v${info.pv} fp ${info.fp} (firmware ${info.fw}); update the host tools or the firmware`, 'hello');
+    }
+    this.info = info;
+    return info;
+  }
+
+  /** Send a request and wait for its reply (validated with zod). */
+  request<K extends RequestId>(id: K, body: RequestBody<K>, o: RequestOptions = {}): Promise<ReplyBody<K>> {
+    if (this.closed) return Promise.reject(new PenError('LINK_CLOSED', 'link closed', id));
+    return new Promise<ReplyBody<K>>((resolve, reject) => {
+      const p: Pending = {
+        id, body, seq: 0, tries: 0, retries: o.retries ?? this.retries, timeoutMs: o.timeoutMs ?? this.timeoutMs,
+        resolve: resolve as (v: unknown) => void, reject,
+      };
+      this.transmit(p);
+    });
+  }
+
+  private nextSeq(): number {
+    this.seq = this.seq >= SEQ_MAX ? 1 : this.seq + 1;
+    return this.seq;
+  }
+
+  private transmit(p: Pending): void {
+    if (this.closed) { p.reject(new PenError('LINK_CLOSED', 'link closed', p.id)); return; }
+    if (p.seq) this.pending.delete(p.seq);
+    p.seq = this.nextSeq();
+    p.tries++;
+    let packet: Uint8Array;
+    try {
+      packet = encodeEventPacket(encodeFrameJson(p.id, p.seq, p.body));
+    } catch (e) {
+      p.reject(new PenError('BAD_FRAME', `cannot encode ${p.id}: ${(e as Error).message}`, p.id));
+      return;
+    }
+    this.pending.set(p.seq, p);
+    clearTimeout(p.timer);
+    p.timer = setTimeout(() => this.onTimeout(p), p.timeoutMs);
+    this.sendPacket(packet, p.seq);
+  }
+
+  private sendPacket(packet: Uint8Array, seq: number, waiter?: AckWaiter): void {
+    this.unacked.push({ seq, waiter });
+    if (this.unacked.length > 64) this.unacked.shift(); // a link that never ACKs
+    this.transport.write(packet);
+  }
+
+  private onTimeout(p: Pending): void {
+    if (this.pending.get(p.seq) !== p) return;
+    const idempotent = (REQUEST_FLAGS[p.id] & F_IDEMPOTENT) !== 0;
+    if (idempotent && p.tries <= p.retries) { this.transmit(p); return; }
+    this.pending.delete(p.seq);
+    p.reject(new PenError('TIMEOUT', `no reply to ${p.id} within ${p.timeoutMs} ms (${p.tries} tries)`, p.id));
+  }
+
+  private onAck(nak: boolean): void {
+    const u = this.unacked.shift();
+    if (!u) return;
+    const w = u.waiter;
+    if (w) { if (nak) w.reject(new PenError('NAK', 'packet refused by the pen')); else w.resolve(); }
+    const seq = u.seq;
+    if (!nak || !seq) return;
+    const p = this.pending.get(seq);
+    if (!p) return;
+    if (p.tries <= p.retries) { this.transmit(p); return; } // a NAKed packet was not executed: safe to resend
+    this.pending.delete(seq);
+    clearTimeout(p.timer);
+    p.reject(new PenError('NAK', `pen refused the packet of ${p.id} (${p.tries} tries)`, p.id));
+  }
+
+  private problem(e: PenError): void {
+    for (const cb of this.problemCbs) cb(e);
+  }
+
+  private onPacket(json: string): void {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(json);
+    } catch {
+      this.problem(new PenError('INVALID_REPLY', 'packet from the pen is not JSON'));
+      return;
+    }
+    const d = decodeEnvelope(obj);
+    if (!d.ok) {
+      this.problem(new PenError('INVALID_REPLY', `bad frame from the pen (${d.code}): ${d.msg}`));
+      return;
+    }
+    const { i, s } = d.env;
+    if (Object.prototype.hasOwnProperty.call(EVENTS, i)) { this.onEventFrame(i as EventId, s, d.body); return; }
+    const p = this.pending.get(s);
+    if (!p || (i !== ERR_ID && i !== p.id)) {
+      if (i === ERR_ID) {
+        const b = d.body as Partial<ErrorBody>;
+        this.problem(new PenError((b.code as ErrorCode) ?? 'INVALID_REPLY', `pen error for seq ${s}: ${b.msg}`, undefined, true));
+      }
+      return; // late reply to a retried request, or not ours
+    }
+    this.pending.delete(s);
+    clearTimeout(p.timer);
+    const chk = checkReply(i, d.body);
+    if (!chk.ok) { p.reject(new PenError('INVALID_REPLY', `invalid ${i} reply to ${p.id}: ${chk.msg}`, p.id)); return; }
+    if (i === ERR_ID) {
+      const b = chk.value as ErrorBody;
+      p.reject(new PenError(b.code, `${p.id}: ${b.code}: ${b.msg}`, p.id, true));
+      return;
+    }
+    p.resolve(chk.value);
+  }
+
+  private onEventFrame(id: EventId, seq: number, body: unknown): void {
+    const chk = checkEvent(id, body);
+    if (!chk.ok) { this.problem(new PenError('INVALID_REPLY', `invalid ${id} event: ${chk.msg}`)); return; }
+    if (this.lastEventSeq && seq > this.lastEventSeq + 1) this.lostEvents += seq - this.lastEventSeq - 1;
+    this.lastEventSeq = seq;
+    let ev: PenEvent;
+    if (id === 'tlm') {
+      let record: TelemetryRecord;
+      try {
+        record = decodeTelemetry(chk.value as unknown[]);
+      } catch (e) {
+        this.problem(new PenError('INVALID_REPLY', `invalid telemetry record: ${(e as Error).message}`));
+        return;
+      }
+      ev = { id, seq, body: chk.value as EventBody<'tlm'>, record };
+    } else {
+      ev = { id, seq, body: chk.value } as PenEvent;
+      if (id === 'fault' || (id === 'state' && (chk.value as EventBody<'state'>).state !== 'RUNNING')) this.stopHeartbeat();
+    }
+    for (const cb of this.eventCbs) cb(ev);
+  }
+
+  /** Stop everything; pending requests fail with LINK_CLOSED. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopHeartbeat();
+    clearInterval(this.pollTimer);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new PenError('LINK_CLOSED', `link closed before the reply to ${p.id}`, p.id));
+    }
+    this.pending.clear();
+    for (const u of this.unacked) u.waiter?.reject(new PenError('LINK_CLOSED', 'link closed'));
+    this.unacked = [];
+    await this.transport.close();
+  }
+
+  // ---------------- heartbeat ----------------
+
+  /** Heartbeats are being sent (a host-driven run is active). */
+  get heartbeating(): boolean {
+    return this.hbTimer !== undefined;
+  }
+
+  private startHeartbeat(): void {
+    if (this.hbTimer) return;
+    const beat = () => {
+      if (this.closed) return;
+      this.sendPacket(encodeEventPacket(encodeFrameJson('hb', this.nextSeq(), {})), 0);
+    };
+    beat();
+    this.hbTimer = setInterval(beat, this.opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.hbTimer);
+    this.hbTimer = undefined;
+  }
+
+  // ---------------- typed requests ----------------
+
+  status() { return this.request('status', {}); }
+  getConfig() { return this.request('getConfig', {}); }
+  setConfig(patch: ConfigPatch) { return this.request('setConfig', patch); }
+  getPresets() { return this.request('getPresets', {}); }
+  setPreset(index: number, preset: Preset) { return this.request('setPreset', { index, preset }); }
+  deletePreset(index: number) { return this.request('deletePreset', { index }); }
+  getLimits() { return this.request('getLimits', {}); }
+  setLimit(needle: '1RL' | '3RL', maxDepth: number) { return this.request('setLimit', { needle, maxDepth }); }
+  getCounters() { return this.request('getCounters', {}); }
+  getFaults() { return this.request('getFaults', {}); }
+  clearFaults() { return this.request('clearFaults', {}); }
+  sensors() { return this.request('sensors', {}); }
+  calRead() { return this.request('calRead', {}); }
+  calWrite(cal: Calibration) { return this.request('calWrite', { cal }, { timeoutMs: 3000 }); }
+  calRestore() { return this.request('calRestore', {}, { timeoutMs: 3000 }); }
+  hold(duty: number, settleMs?: number) {
+    return this.request('hold', settleMs === undefined ? { duty } : { duty, settleMs }, { timeoutMs: this.timeoutMs + (settleMs ?? 500) });
+  }
+  sweep(duties: number[], dwellMs: number) {
+    return this.request('sweep', { duties, dwellMs }, { timeoutMs: this.timeoutMs + duties.length * dwellMs * 1.2 });
+  }
+  capture(rate: number, duty: number, n?: number) {
+    return this.request('capture', n === undefined ? { rate, duty } : { rate, duty, n }, { timeoutMs: this.timeoutMs + 2000 });
+  }
+
+  /** SERVICE mode: challenge, then HMAC-SHA256(secret, nonce + "|" + serial). */
+  async enterService(secret: string): Promise<void> {
+    const serial = this.info?.serial ?? (await this.connect()).serial;
+    const { nonce } = await this.request('svcChallenge', {});
+    const mac = createHmac('sha256', Buffer.from(secret, 'latin1')).update(nonce + '|' + serial).digest('hex');
+    await this.request('svcEnter', { mac });
+  }
+
+  async leaveService(): Promise<void> {
+    this.stopHeartbeat();
+    await this.request('svcLeave', {});
+  }
+
+  /** Start a host-driven run (SERVICE or bench build); heartbeats run until stopRun, a fault or a state change. */
+  async startRun(run: RequestBody<'runStart'>): Promise<void> {
+    this.startHeartbeat();
+    try {
+      await this.request('runStart', run);
+    } catch (e) {
+      this.stopHeartbeat();
+      throw e;
+    }
+  }
+
+  async stopRun(): Promise<void> {
+    this.stopHeartbeat();
+    await this.request('runStop', {});
+  }
+
+  /** Subscribe to telemetry; records arrive through onTelemetry/onEvent. */
+  subscribeTelemetry(sub: RequestBody<'tlmSub'>) { return this.request('tlmSub', sub); }
+  unsubscribeTelemetry() { return this.request('tlmUnsub', {}); }
+
+  async reboot(): Promise<void> {
+    this.stopHeartbeat();
+    await this.request('reboot', {});
+  }
+
+  /**
+   * Upload a file into the pen's Storage with FILE_SEND + DATA packets, each sent after
+   * the previous one's ACK (e.g. the firmware bundle as '.bootcde').
+   */
+  async uploadFile(fn: string, data: Uint8Array | string, ackTimeoutMs = 3000): Promise<void> {
+    for (const pk of encodeFileUpload(fn, data)) {
+      if (this.closed) throw new PenError('LINK_CLOSED', 'link closed during upload');
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => {
+          waiter.resolve = waiter.reject = () => undefined;
+          reject(new PenError('TIMEOUT', `no ACK for ${fn} upload within ${ackTimeoutMs} ms`));
+        }, ackTimeoutMs);
+        const waiter: AckWaiter = { resolve: () => { clearTimeout(t); resolve(); }, reject: (e: PenError) => { clearTimeout(t); reject(e); } };
+        this.sendPacket(pk, 0, waiter);
+      });
+    }
+  }
+}
