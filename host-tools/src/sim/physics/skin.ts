@@ -109,6 +109,7 @@ export class SkinModel {
 
   set(tissue: TissueType): void {
     this.tissue = tissue;
+    if (tissue === 'air') this.release(); // lifted off: the needle leaves the skin
     this.recompute();
   }
 
