@@ -16,8 +16,17 @@ const STAGE_PULSE_MS = 0.2;
 export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: string): PenIo {
   const wave = new Waveform(SAMPLES_PER_BLOCK, { doubleBuffer: true, bits: 16 });
   let blockHandler: ((buf: Uint16Array) => void) | undefined;
+  // a stopped Waveform stays `running` until its 'finish' event: a restart waits for it
+  let pendingFreq = 0;
   wave.on('buffer', function (buf) {
     if (blockHandler) blockHandler(buf);
+  });
+  wave.on('finish', function () {
+    if (pendingFreq) {
+      const f = pendingFreq;
+      pendingFreq = 0;
+      wave.startInput(pins.HALL, f, { repeat: true });
+    }
   });
   let indexCount = 0;
   let indexFirst = 0;
@@ -78,15 +87,21 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
     },
     sample(rate, strokesPerBlock, onBlock) {
       blockHandler = onBlock;
-      if (wave.running) wave.stop();
       if (variant === 'stepper') {
         indexCount = 0;
         indexLast = getTime();
       }
-      wave.startInput(pins.HALL, (SAMPLES_PER_BLOCK / strokesPerBlock) * rate, { repeat: true });
+      const freq = (SAMPLES_PER_BLOCK / strokesPerBlock) * rate;
+      if (wave.running) {
+        pendingFreq = freq;
+        wave.stop();
+      } else {
+        wave.startInput(pins.HALL, freq, { repeat: true });
+      }
     },
     sampleStop() {
       blockHandler = undefined;
+      pendingFreq = 0;
       if (wave.running) wave.stop();
     },
     hallRaw() {
