@@ -19,6 +19,12 @@ import { Rng, STREAM } from './rng';
 import { SkinModel, type NeedleConfig, type TissueType } from './skin';
 import { StrokeRing, type StrokeRecord } from './traces';
 
+// Math functions and constants bound once: global lookups are slow inside vm contexts (jest,
+// the virtual board), and these run in the step loop.
+const { abs, atan2, ceil, cos, exp, floor, log, max, min, round, sin, sqrt } = Math;
+const INF = Number.POSITIVE_INFINITY;
+
+
 export type PenVariant = 'voiceCoil' | 'stepper';
 export type ButtonName = 'BTN_RUN' | 'BTN_SPEED_UP' | 'BTN_SPEED_DOWN' | 'BTN_DEPTH_UP' | 'BTN_DEPTH_DOWN';
 
@@ -207,10 +213,10 @@ function pwmHighFraction(duty: number, freq: number, start: number, t0: number, 
   const a = (t0 - start) * freq;
   const b = (t1 - start) * freq;
   if (b <= a) return 0;
-  const fa = Math.floor(a);
-  const fb = Math.floor(b);
-  const ha = fa * duty + Math.min(a - fa, duty);
-  const hb = fb * duty + Math.min(b - fb, duty);
+  const fa = floor(a);
+  const fb = floor(b);
+  const ha = fa * duty + min(a - fa, duty);
+  const hb = fb * duty + min(b - fb, duty);
   return (hb - ha) / (b - a);
 }
 
@@ -218,7 +224,7 @@ function pwmLevelAt(duty: number, freq: number, start: number, t: number): boole
   if (duty <= 0 || freq <= 0) return false;
   if (duty >= 1) return true;
   const a = (t - start) * freq;
-  return a - Math.floor(a) < duty;
+  return a - floor(a) < duty;
 }
 
 interface Scheduled {
@@ -268,7 +274,7 @@ export class PenHardware implements HardwareModel {
   // ---- scheduler ----
   private events: Scheduled[] = [];
   private seq = 0;
-  private nextEventT = Infinity;
+  private nextEventT = INF;
 
   // ---- random streams ----
   private readonly noise: Rng;
@@ -279,14 +285,14 @@ export class PenHardware implements HardwareModel {
   private soc = 0.6;
   vBus = 7.4;
   private lowTime = 0;
-  private lowMin = Infinity;
+  private lowMin = INF;
   private browned = false;
   private brownoutPending = false;
   readonly brownouts: BrownoutEvent[] = [];
   private brownoutListeners: ((e: BrownoutEvent) => void)[] = [];
   private sagDropV = 0;
   private sagExtraOhm = 0;
-  private forcedV = Infinity;
+  private forcedV = INF;
 
   // ---- voice coil / mechanics (SI) ----
   private x = 0; // bar position as nominal protrusion, m
@@ -304,7 +310,7 @@ export class PenHardware implements HardwareModel {
   private slowK = 0;
   private slowN = 40;
   private slowLeft = 40;
-  private nextPeriodT = Infinity;
+  private nextPeriodT = INF;
   private perStart = NaN;
   private perFreq = 0;
   private lastAcc = 0;
@@ -349,9 +355,9 @@ export class PenHardware implements HardwareModel {
 
   // ---- stroke detector ----
   private rising = true;
-  private pk = -Infinity;
+  private pk = -INF;
   private pkT = 0;
-  private trough = Infinity;
+  private trough = INF;
   private strokePeakI = 0;
   private inPeriodic = false;
 
@@ -367,10 +373,10 @@ export class PenHardware implements HardwareModel {
   private nDone = 0;
   private stage = 0; // m
   private stageLost = 0;
-  private lastStageStepT = -Infinity;
+  private lastStageStepT = -INF;
   private stagePulses: number[] = [];
   private stageHead = 0;
-  private nextPulseT = Infinity;
+  private nextPulseT = INF;
   private stallTorque = 0;
   private rotorBlocked = false;
   private readonly idxAngle: number;
@@ -406,9 +412,9 @@ export class PenHardware implements HardwareModel {
     this.xMin = p.stopRetractedMm / 1000;
     this.xMax = p.stopExtendedMm / 1000;
     this.kStop = p.stopStiffnessNPerMm * 1000;
-    const le = Math.log(Math.max(1e-3, Math.min(0.999, p.stopRestitution)));
-    const zeta = -le / Math.sqrt(Math.PI * Math.PI + le * le);
-    this.cStop = 2 * zeta * Math.sqrt(this.kStop * this.m);
+    const le = log(max(1e-3, min(0.999, p.stopRestitution)));
+    const zeta = -le / sqrt(Math.PI * Math.PI + le * le);
+    this.cStop = 2 * zeta * sqrt(this.kStop * this.m);
     this.kf = p.kfNPerA;
     this.L = p.coilLmH / 1000;
     this.idxAngle = (p.camIndexAngleDeg * Math.PI) / 180;
@@ -441,7 +447,7 @@ export class PenHardware implements HardwareModel {
     this.level[R_STAGE_HOME] = this.physLevel[R_STAGE_HOME] = !(this.stage <= p.stageHomeMm / 1000);
     this.level[R_CAM_INDEX] = this.physLevel[R_CAM_INDEX] = !this.indexLow(this.th);
     this.ocv = ocvFromSoc(this.soc);
-    this.slowN = Math.max(1, Math.round(1e-3 / this.dt));
+    this.slowN = max(1, round(1e-3 / this.dt));
     this.slowLeft = this.slowN;
     this.updateCoilExp();
   }
@@ -459,9 +465,9 @@ export class PenHardware implements HardwareModel {
         if (this.nextEventT < t1) this.runEvents(t1);
         if (this.nextPulseT <= t1) this.runStagePulses(t1);
         // whole steps up to the target, ending before the step of the next event or stage pulse
-        let n = Math.ceil((t - t0) / dt - 1e-9);
-        const nE = Math.floor((this.nextEventT - t0) / dt);
-        const nP = Math.ceil((this.nextPulseT - t0) / dt) - 1;
+        let n = ceil((t - t0) / dt - 1e-9);
+        const nE = floor((this.nextEventT - t0) / dt);
+        const nP = ceil((this.nextPulseT - t0) / dt) - 1;
         if (nE < n) n = nE;
         if (nP < n) n = nP;
         if (n < 1) n = 1;
@@ -480,6 +486,7 @@ export class PenHardware implements HardwareModel {
   }
 
   setPinDrive(pin: string, drive: PinDrive): void {
+    this.lastAcc = INF;
     const role = this.roleByPin.get(pin) ?? R_NONE;
     const kind = drive.kind === 'input' ? 0 : drive.kind === 'digital' ? 1 : 2;
     const val = drive.kind === 'digital' ? (drive.value ? 1 : 0) : drive.kind === 'pwm' ? drive.duty : 0;
@@ -540,13 +547,13 @@ export class PenHardware implements HardwareModel {
     // keep the queue ordered (trains normally arrive in order)
     const q = this.stagePulses;
     let sorted = true;
-    for (let k = Math.max(this.stageHead, 1); k < q.length; k++) if (q[k] < q[k - 1]) sorted = false;
+    for (let k = max(this.stageHead, 1); k < q.length; k++) if (q[k] < q[k - 1]) sorted = false;
     if (!sorted) {
       const rest = q.slice(this.stageHead).sort((a, b) => a - b);
       this.stagePulses = rest;
       this.stageHead = 0;
     }
-    this.nextPulseT = this.stageHead < this.stagePulses.length ? this.stagePulses[this.stageHead] : Infinity;
+    this.nextPulseT = this.stageHead < this.stagePulses.length ? this.stagePulses[this.stageHead] : INF;
   }
 
   analogIn(pin: string): number {
@@ -577,7 +584,7 @@ export class PenHardware implements HardwareModel {
     }
     if (fs < 0) fs = 0;
     else if (fs > 1) fs = 1;
-    return Math.round(fs * ADC_COUNTS) / ADC_COUNTS;
+    return round(fs * ADC_COUNTS) / ADC_COUNTS;
   }
 
   digitalIn(pin: string): boolean {
@@ -653,9 +660,9 @@ export class PenHardware implements HardwareModel {
     const jammed = this.jammed;
     // drive: DRIVE_PWM (magnitude) and DRIVE_PHASE (push) as high fractions over each step
     const pwmVar = this.pwmKind === 2 && this.pwmVal > 0 && this.pwmVal < 1 && this.pwmFreq < AVERAGE_PWM_HZ;
-    const dConst = this.pwmKind === 1 ? this.pwmVal : this.pwmKind === 2 ? (this.pwmFreq > 0 ? Math.min(1, Math.max(0, this.pwmVal)) : 0) : 0;
+    const dConst = this.pwmKind === 1 ? this.pwmVal : this.pwmKind === 2 ? (this.pwmFreq > 0 ? min(1, max(0, this.pwmVal)) : 0) : 0;
     const phVar = this.phKind === 2 && this.phVal > 0 && this.phVal < 1 && this.phFreq < AVERAGE_PWM_HZ;
-    const phConst = this.phKind === 1 ? this.phVal : this.phKind === 2 ? (this.phFreq > 0 ? Math.min(1, Math.max(0, this.phVal)) : 0) : 0;
+    const phConst = this.phKind === 1 ? this.phVal : this.phKind === 2 ? (this.phFreq > 0 ? min(1, max(0, this.phVal)) : 0) : 0;
     const pwmVal = this.pwmVal;
     const pwmFreq = this.pwmFreq;
     const pwmStart = this.pwmStart;
@@ -693,8 +700,8 @@ export class PenHardware implements HardwareModel {
       if (pwmVar) {
         const a = (t0 - pwmStart) * pwmFreq;
         const b = a + dt * pwmFreq;
-        const fa = Math.floor(a);
-        const fb = Math.floor(b);
+        const fa = floor(a);
+        const fb = floor(b);
         const ra = a - fa;
         const rb = b - fb;
         d = (fb * pwmVal + (rb < pwmVal ? rb : pwmVal) - fa * pwmVal - (ra < pwmVal ? ra : pwmVal)) / (b - a);
@@ -703,8 +710,8 @@ export class PenHardware implements HardwareModel {
       if (phVar) {
         const a = (t0 - phStart) * phFreq;
         const b = a + dt * phFreq;
-        const fa = Math.floor(a);
-        const fb = Math.floor(b);
+        const fa = floor(a);
+        const fb = floor(b);
         const ra = a - fa;
         const rb = b - fb;
         ph = (fb * phVal + (rb < phVal ? rb : phVal) - fa * phVal - (ra < phVal ? ra : phVal)) / (b - a);
@@ -752,7 +759,7 @@ export class PenHardware implements HardwareModel {
         if (lowTime > BROWNOUT_S && !this.browned) brown = true;
       } else if (vBus > BROWNOUT_V + BROWNOUT_HYST_V) {
         lowTime = 0;
-        this.lowMin = Infinity;
+        this.lowMin = INF;
         this.browned = false;
       }
       // --- skin surface: hand wobble by phasor rotation ---
@@ -801,10 +808,10 @@ export class PenHardware implements HardwareModel {
       const tip = x + tipOff;
       if (periodic) {
         if (t1 >= nextPeriodT) {
-          if (pk > -Infinity) this.emitStroke(pkT, pk, peakI);
+          if (pk > -INF) this.emitStroke(pkT, pk, peakI);
           peakI = 0;
-          pk = -Infinity;
-          nextPeriodT = phStart + (Math.floor((t1 - phStart) * phFreq + 1e-9) + 1) / phFreq;
+          pk = -INF;
+          nextPeriodT = phStart + (floor((t1 - phStart) * phFreq + 1e-9) + 1) / phFreq;
         }
         if (tip > pk) {
           pk = tip;
@@ -853,20 +860,20 @@ export class PenHardware implements HardwareModel {
     if (periodic) {
       if (!this.inPeriodic) {
         this.inPeriodic = true;
-        this.pk = -Infinity;
+        this.pk = -INF;
         this.strokePeakI = 0;
         this.perStart = NaN;
       }
       if (freq > 0 && (start !== this.perStart || freq !== this.perFreq)) {
         // a new stroke clock: the stroke in progress ends here
-        if (this.perStart === this.perStart && this.pk > -Infinity) {
+        if (this.perStart === this.perStart && this.pk > -INF) {
           this.emitStroke(this.pkT, this.pk, this.strokePeakI);
-          this.pk = -Infinity;
+          this.pk = -INF;
           this.strokePeakI = 0;
         }
         this.perStart = start;
         this.perFreq = freq;
-        this.nextPeriodT = start + (Math.floor((t0 - start) * freq + 1e-9) + 1) / freq;
+        this.nextPeriodT = start + (floor((t0 - start) * freq + 1e-9) + 1) / freq;
       }
     } else if (this.inPeriodic) {
       this.inPeriodic = false;
@@ -957,12 +964,12 @@ export class PenHardware implements HardwareModel {
     let heatJ = this.heatJ;
     let charge = this.charge;
     let lowTime = this.lowTime;
-    const periodicStart = Math.abs(om) > 1;
+    const periodicStart = abs(om) > 1;
     this.strokeModeAt(periodicStart, K * dt, x + tipOff, 0, 0);
-    let lobe = Math.floor((CAM_LOBES * th) / TWO_PI);
+    let lobe = floor((CAM_LOBES * th) / TWO_PI);
     // cam phasor, exact at each batch start
-    let s3 = Math.sin(CAM_LOBES * th);
-    let c3 = Math.cos(CAM_LOBES * th);
+    let s3 = sin(CAM_LOBES * th);
+    let c3 = cos(CAM_LOBES * th);
     let pk = this.pk;
     let pkT = this.pkT;
     let done = 0;
@@ -973,7 +980,7 @@ export class PenHardware implements HardwareModel {
       const enabled = phVar ? pwmHighFraction(this.phVal, this.phFreq, this.phStart, t0, t1) > 0.5 : enConst;
       let fieldW = 0;
       if (stepping) {
-        const nS = Math.floor((t1 - stepStart) * stepFreq) + 1;
+        const nS = floor((t1 - stepStart) * stepFreq) + 1;
         if (enabled) {
           thC += (nS - nDone) * micro;
           fieldW = stepFreq * micro;
@@ -985,7 +992,7 @@ export class PenHardware implements HardwareModel {
       if (enabled) {
         const aom = om < 0 ? -om : om;
         const tpo = tHold / (1 + (aom * invWc * 7.4) / (vBus > 1 ? vBus : 1));
-        tm = tpo * Math.sin(ROTOR_TEETH * (thC - th)) + bSlip * (fieldW - om);
+        tm = tpo * sin(ROTOR_TEETH * (thC - th)) + bSlip * (fieldW - om);
       }
       const lp = h2 * CAM_LOBES * s3;
       const lpp = h2 * CAM_LOBES * CAM_LOBES * c3;
@@ -1002,7 +1009,7 @@ export class PenHardware implements HardwareModel {
         const tLoad = fExt * lp + stall + (tFric * om) / ((om < 0 ? -om : om) + 0.5);
         // detent torque: a 200-per-rev ripple; above DETENT_MAX_W it averages out over the
         // rotor inertia and is left out (saves a sin per step at speed)
-        const det = om < DETENT_MAX_W && om > -DETENT_MAX_W ? tDet * Math.sin(FULL_STEPS * th) : 0;
+        const det = om < DETENT_MAX_W && om > -DETENT_MAX_W ? tDet * sin(FULL_STEPS * th) : 0;
         const acc = (tm - det - tLoad - bVisc * om - mBar * lp * lpp * om * om) / (jRot + mBar * lp * lp);
         om += acc * dt;
         const dth = om * dt;
@@ -1017,8 +1024,8 @@ export class PenHardware implements HardwareModel {
           c3 = c3 * cq - s3 * sq;
           s3 = ns;
         } else {
-          s3 = Math.sin(CAM_LOBES * th);
-          c3 = Math.cos(CAM_LOBES * th);
+          s3 = sin(CAM_LOBES * th);
+          c3 = cos(CAM_LOBES * th);
         }
         if (done === n - 1) this.lastAcc = acc;
       } else {
@@ -1028,7 +1035,7 @@ export class PenHardware implements HardwareModel {
       x = base + h2 * (1 - c3);
       // cam index: active low in a small window once per revolution
       let a = th - idxA;
-      a -= TWO_PI * Math.floor(a / TWO_PI);
+      a -= TWO_PI * floor(a / TWO_PI);
       const low = a < INDEX_WINDOW_RAD;
       if (low === this.physLevel[R_CAM_INDEX]) {
         let te = t1;
@@ -1052,7 +1059,7 @@ export class PenHardware implements HardwareModel {
         if (lowTime > BROWNOUT_S && !this.browned) brown = true;
       } else if (vBus > BROWNOUT_V + BROWNOUT_HYST_V) {
         lowTime = 0;
-        this.lowMin = Infinity;
+        this.lowMin = INF;
         this.browned = false;
       }
       if (wobA > 0) {
@@ -1067,10 +1074,10 @@ export class PenHardware implements HardwareModel {
       // stroke detector: one stroke per cam lobe while turning
       const tip = x + tipOff;
       if (periodicStart) {
-        const lb = Math.floor((CAM_LOBES * th) / TWO_PI);
+        const lb = floor((CAM_LOBES * th) / TWO_PI);
         if (lb !== lobe) {
-          if (pk > -Infinity) this.emitStroke(pkT, pk, 0);
-          pk = -Infinity;
+          if (pk > -INF) this.emitStroke(pkT, pk, 0);
+          pk = -INF;
           lobe = lb;
         }
         if (tip > pk) {
@@ -1116,12 +1123,12 @@ export class PenHardware implements HardwareModel {
   private camX(): number {
     const p = this.params;
     const h = p.camThrowMm / 1000;
-    return this.stage + 0.5 * h * (1 - Math.cos(CAM_LOBES * this.th)) - p.camOffsetMm / 1000;
+    return this.stage + 0.5 * h * (1 - cos(CAM_LOBES * this.th)) - p.camOffsetMm / 1000;
   }
 
   private indexLow(th: number): boolean {
     let a = th - this.idxAngle;
-    a -= TWO_PI * Math.floor(a / TWO_PI);
+    a -= TWO_PI * floor(a / TWO_PI);
     return a < INDEX_WINDOW_RAD;
   }
 
@@ -1147,7 +1154,7 @@ export class PenHardware implements HardwareModel {
     this.ocv = ocvFromSoc(this.soc);
     this.updateCoilExp();
     if (this.wobA > 0) {
-      const n = Math.sqrt(this.wobC * this.wobC + this.wobS * this.wobS);
+      const n = sqrt(this.wobC * this.wobC + this.wobS * this.wobS);
       this.wobC /= n;
       this.wobS /= n;
     }
@@ -1163,25 +1170,33 @@ export class PenHardware implements HardwareModel {
     const p = this.params;
     const rc = p.coilR20Ohm * (1 + p.coilTempcoPerK * (this.tempC - 20));
     const loop = this.coilShortOhm > 0 ? rc + this.coilShortOhm : rc + p.bridgeRdsOhm;
-    if (Math.abs(loop - this.rLoop) > 1e-5 * loop || Math.abs(rc - this.rCoil) > 1e-5 * rc) {
+    if (abs(loop - this.rLoop) > 1e-5 * loop || abs(rc - this.rCoil) > 1e-5 * rc) {
       this.rCoil = rc;
       this.rLoop = loop;
-      this.expI = Math.exp((-this.dt * loop) / this.L);
+      this.expI = exp((-this.dt * loop) / this.L);
     }
   }
 
   private isQuiescent(): boolean {
-    if (Math.abs(this.v) > 1e-7 || Math.abs(this.lastAcc) > 1e-4) return false;
-    if (this.forcedV < Infinity || this.vBus < BROWNOUT_V + BROWNOUT_HYST_V) return false;
-    if (this.skin.punctured || Math.abs(this.skin.w) > 1e-12) return false;
+    if (abs(this.v) > 1e-7 || !(abs(this.lastAcc) <= 1e-4)) return false;
+    if (this.forcedV < INF || this.vBus < BROWNOUT_V + BROWNOUT_HYST_V) return false;
+    if (this.skin.punctured || abs(this.skin.w) > 1e-12) return false;
     // the tip must be clear of the lowest possible skin surface
     if (this.cartridge && this.skin.tissue !== 'air' && this.x + this.cartOffset > this.surfOffset - this.wobA - 1e-5) return false;
     if (this.variant === 'voiceCoil') {
-      if (Math.abs(this.i) > 1e-9) return false;
+      if (abs(this.i) > 1e-9) return false;
       const drivable = this.pwmKind !== 0 && this.pwmVal > 0 && this.phKind !== 0 && this.phVal > 0;
       if (drivable) return false;
+      if (!this.jammed) {
+        // static force balance: springs (and stops) must be at equilibrium
+        const x = this.x;
+        let f = this.kf * this.i - this.kS * (x - this.xS0) - (this.cartridge ? this.kM * (x - this.xM0) : 0);
+        if (x > this.xMax) f -= this.kStop * (x - this.xMax);
+        else if (x < this.xMin) f += this.kStop * (this.xMin - x);
+        if (abs(f / this.m) > 1e-3) return false;
+      }
     } else {
-      if (Math.abs(this.om) > 1e-9 || this.stallTorque !== 0) return false;
+      if (abs(this.om) > 1e-9 || this.stallTorque !== 0) return false;
       const stepping = this.pwmKind === 2 && this.pwmFreq > 0 && this.pwmVal > 0 && this.pwmVal < 1;
       const enabled = this.phKind !== 0 && this.phVal > 0;
       if (stepping && enabled) return false;
@@ -1200,22 +1215,22 @@ export class PenHardware implements HardwareModel {
     const power = stepper && enabled ? p.stepperPowerW : 0;
     const rth = p.thermalResistanceKPerW * this.rthFactor;
     const tEq = this.ambientC + power * rth;
-    this.tempC = tEq + (this.tempC - tEq) * Math.exp(-h / (rth * p.thermalCapacityJPerK));
-    const iSup = p.quiescentA + (stepper && enabled ? p.stepperPowerW / Math.max(this.vBus, 1) : 0);
+    this.tempC = tEq + (this.tempC - tEq) * exp(-h / (rth * p.thermalCapacityJPerK));
+    const iSup = p.quiescentA + (stepper && enabled ? p.stepperPowerW / max(this.vBus, 1) : 0);
     this.soc -= (iSup * h) / (3600 * p.batteryCapacityAh);
     this.ocv = ocvFromSoc(this.soc);
-    this.vBus = Math.max(0, this.ocv - (p.batteryRintOhm + this.sagExtraOhm) * iSup - this.sagDropV);
+    this.vBus = max(0, this.ocv - (p.batteryRintOhm + this.sagExtraOhm) * iSup - this.sagDropV);
     this.updateCoilExp();
     if (this.wobA > 0) {
-      const ang = Math.atan2(this.wobS, this.wobC) + this.wobW * h;
-      this.wobS = Math.sin(ang);
-      this.wobC = Math.cos(ang);
+      const ang = atan2(this.wobS, this.wobC) + this.wobW * h;
+      this.wobS = sin(ang);
+      this.wobC = cos(ang);
       this.surf = this.surfOffset + this.wobA * this.wobS;
       this.surfV = this.wobA * this.wobW * this.wobC;
     }
     if (this.walkOn) this.skin.tick(h);
     if (stepper && this.pwmKind === 2 && this.pwmFreq > 0) {
-      this.nDone = Math.floor((this.tGrid + h - this.pwmStart) * this.pwmFreq) + 1;
+      this.nDone = floor((this.tGrid + h - this.pwmStart) * this.pwmFreq) + 1;
     }
     this.xPrev = this.x;
     this.iSensePrev = this.iSense;
@@ -1231,9 +1246,10 @@ export class PenHardware implements HardwareModel {
 
   /** Run `fn` at virtual time `time` (at the first grid step ending after it; at once if not in the future). */
   schedule(time: number | undefined, fn: () => void): void {
-    const t = time ?? this.now;
+    const t = time ?? this.apiNow();
     if (t <= this.now) {
       fn();
+      this.lastAcc = INF;
       return;
     }
     const ev: Scheduled = { time: t, seq: this.seq++, run: fn };
@@ -1248,9 +1264,20 @@ export class PenHardware implements HardwareModel {
     const q = this.events;
     while (q.length > 0 && q[0].time < t1) {
       const ev = q.shift() as Scheduled;
+      // APIs called from the event see the event's own time as "now"
+      this.evTime = ev.time;
       ev.run();
+      this.evTime = NaN;
     }
-    this.nextEventT = q.length > 0 ? q[0].time : Infinity;
+    this.nextEventT = q.length > 0 ? q[0].time : INF;
+    this.lastAcc = INF; // re-evaluate quiescence after any change
+  }
+
+  private evTime = NaN;
+
+  /** "Now" for the public APIs: the board's time, or a scheduled event's own time while it runs. */
+  private apiNow(): number {
+    return this.evTime === this.evTime ? this.evTime : this.now;
   }
 
   private runStagePulses(t1: number): void {
@@ -1282,7 +1309,7 @@ export class PenHardware implements HardwareModel {
       this.stagePulses = q.slice(this.stageHead);
       this.stageHead = 0;
     }
-    this.nextPulseT = this.stageHead < this.stagePulses.length ? this.stagePulses[this.stageHead] : Infinity;
+    this.nextPulseT = this.stageHead < this.stagePulses.length ? this.stagePulses[this.stageHead] : INF;
   }
 
   /**
@@ -1301,7 +1328,7 @@ export class PenHardware implements HardwareModel {
   }
 
   private popEdges(t: number): InputEdge[] {
-    this.lastAdvanceT = Math.max(this.lastAdvanceT, t);
+    this.lastAdvanceT = max(this.lastAdvanceT, t);
     const q = this.pending;
     if (q.length === 0 || q[0].time > t) return NO_EDGES;
     let k = 0;
@@ -1337,7 +1364,7 @@ export class PenHardware implements HardwareModel {
 
   private ntcFs(tempC: number): number {
     const p = this.params;
-    const r = p.ntcR25Ohm * Math.exp(p.ntcBetaK * (1 / (tempC + 273.15) - 1 / 298.15));
+    const r = p.ntcR25Ohm * exp(p.ntcBetaK * (1 / (tempC + 273.15) - 1 / 298.15));
     return r / (r + p.ntcPullupOhm);
   }
 
@@ -1360,7 +1387,7 @@ export class PenHardware implements HardwareModel {
     this.stageDirHigh = false;
     this.stagePulses = [];
     this.stageHead = 0;
-    this.nextPulseT = Infinity;
+    this.nextPulseT = INF;
     if (this.ledLevel[0] || this.ledLevel[1] || this.ledLevel[2]) {
       this.ledLevel[0] = this.ledLevel[1] = this.ledLevel[2] = 0;
       this.recordLed();
@@ -1373,10 +1400,10 @@ export class PenHardware implements HardwareModel {
   }
 
   private applyWobble(w: WobbleConfig): void {
-    this.wobA = Math.max(0, w.amplitudeMm) / 1000;
+    this.wobA = max(0, w.amplitudeMm) / 1000;
     this.wobW = TWO_PI * w.freqHz;
-    this.wobRotC = Math.cos(this.wobW * this.dt);
-    this.wobRotS = Math.sin(this.wobW * this.dt);
+    this.wobRotC = cos(this.wobW * this.dt);
+    this.wobRotS = sin(this.wobW * this.dt);
     if (this.wobA === 0) {
       this.surf = this.surfOffset;
       this.surfV = 0;
@@ -1387,7 +1414,7 @@ export class PenHardware implements HardwareModel {
   private contact(role: number, t0: number, closed: boolean): void {
     const final = !closed; // active low
     const rng = this.handRng;
-    const nb = Math.floor(rng.next() * 4); // 0..3 bounces
+    const nb = floor(rng.next() * 4); // 0..3 bounces
     const win = rng.uniform(0.3, BOUNCE_MAX_MS) / 1000;
     const times: number[] = [];
     for (let k = 0; k < 2 * nb; k++) times.push(t0 + rng.next() * win);
@@ -1419,23 +1446,23 @@ export class PenHardware implements HardwareModel {
     /** Press a button for `durationMs` starting at `at` (default now), with contact bounce. */
     press: (button: ButtonName, durationMs: number, at?: number): void => {
       const role = ROLE_OF[button];
-      const t0 = Math.max(at ?? this.now, this.now);
+      const t0 = max(at ?? this.apiNow(), this.apiNow());
       this.contact(role, t0, true);
       this.contact(role, t0 + durationMs / 1000, false);
     },
     /** Hold a button down (until `release`). */
-    hold: (button: ButtonName, at?: number): void => this.contact(ROLE_OF[button], Math.max(at ?? this.now, this.now), true),
-    release: (button: ButtonName, at?: number): void => this.contact(ROLE_OF[button], Math.max(at ?? this.now, this.now), false),
-    pedalDown: (at?: number): void => this.contact(R_PEDAL, Math.max(at ?? this.now, this.now), true),
-    pedalUp: (at?: number): void => this.contact(R_PEDAL, Math.max(at ?? this.now, this.now), false),
+    hold: (button: ButtonName, at?: number): void => this.contact(ROLE_OF[button], max(at ?? this.apiNow(), this.apiNow()), true),
+    release: (button: ButtonName, at?: number): void => this.contact(ROLE_OF[button], max(at ?? this.apiNow(), this.apiNow()), false),
+    pedalDown: (at?: number): void => this.contact(R_PEDAL, max(at ?? this.apiNow(), this.apiNow()), true),
+    pedalUp: (at?: number): void => this.contact(R_PEDAL, max(at ?? this.apiNow(), this.apiNow()), false),
     /** Seat a cartridge (optionally with its own tip offset, mm). */
     insertCartridge: (at?: number, opts?: { offsetMm?: number }): void => {
-      const t0 = Math.max(at ?? this.now, this.now);
+      const t0 = max(at ?? this.apiNow(), this.apiNow());
       this.contact(R_CARTRIDGE, t0, true);
       this.schedule(t0, () => this.setCartridge(true, opts?.offsetMm));
     },
     removeCartridge: (at?: number): void => {
-      const t0 = Math.max(at ?? this.now, this.now);
+      const t0 = max(at ?? this.apiNow(), this.apiNow());
       this.contact(R_CARTRIDGE, t0, false);
       this.schedule(t0, () => this.setCartridge(false));
     },
@@ -1456,16 +1483,16 @@ export class PenHardware implements HardwareModel {
   /** Technician's dial indicator / depth rig: ground truth, 1 µm resolution. The firmware never sees it. */
   readonly gauge = {
     /** True needle-tip protrusion now, mm (with no cartridge: where the tip would be). */
-    protrusionMm: (): number => Math.round(this.interp(this.xPrev, this.x, this.now) * 1e6 + this.cartOffset * 1e6) / 1000,
+    protrusionMm: (): number => round(this.interp(this.xPrev, this.x, this.now) * 1e6 + this.cartOffset * 1e6) / 1000,
     /** Needle bar position (what the Hall sensor sees), mm. */
-    barMm: (): number => Math.round(this.interp(this.xPrev, this.x, this.now) * 1e6) / 1000,
+    barMm: (): number => round(this.interp(this.xPrev, this.x, this.now) * 1e6) / 1000,
     /** Depth of the tip in tissue now, mm (0 when not punctured). */
-    depthInTissueMm: (): number => Math.round(this.skin.d * 1e6) / 1000,
+    depthInTissueMm: (): number => round(this.skin.d * 1e6) / 1000,
     /** Bottom-of-stroke history, rounded to the gauge resolution. */
     strokes: (since?: number): StrokeRecord[] =>
-      this.traces.strokes(since).map((r) => ({ ...r, bottomMm: Math.round(r.bottomMm * 1000) / 1000, depthInTissueMm: Math.round(r.depthInTissueMm * 1000) / 1000 })),
+      this.traces.strokes(since).map((r) => ({ ...r, bottomMm: round(r.bottomMm * 1000) / 1000, depthInTissueMm: round(r.depthInTissueMm * 1000) / 1000 })),
     /** Skin surface position relative to the cartridge tip now, mm. */
-    surfaceMm: (): number => Math.round(this.surf * 1e6) / 1000,
+    surfaceMm: (): number => round(this.surf * 1e6) / 1000,
   };
 
   readonly faults = {
@@ -1492,7 +1519,7 @@ export class PenHardware implements HardwareModel {
       case 'hallStuck':
         if (on) {
           this.hallStuckVal =
-            typeof pr.value === 'number' ? pr.value : Math.round(this.hallTransfer(this.x) * ADC_COUNTS) / ADC_COUNTS;
+            typeof pr.value === 'number' ? pr.value : round(this.hallTransfer(this.x) * ADC_COUNTS) / ADC_COUNTS;
           this.hallMode = 3;
         } else this.hallMode = 0;
         break;
@@ -1515,11 +1542,11 @@ export class PenHardware implements HardwareModel {
         if (on) {
           this.forcedV = num('voltage', 3.0);
           const dur = num('durationMs', 5);
-          this.schedule(this.now + dur / 1000, () => {
-            this.forcedV = Infinity;
+          this.schedule(this.apiNow() + dur / 1000, () => {
+            this.forcedV = INF;
             this.activeFaults.delete('brownout');
           });
-        } else this.forcedV = Infinity;
+        } else this.forcedV = INF;
         break;
       case 'overTemp':
         if (on) {
@@ -1545,7 +1572,7 @@ export class PenHardware implements HardwareModel {
           this.stallTorque = num('loadTorqueMNm', 0) / 1000;
           this.rotorBlocked = pr.blocked === true;
           if (typeof pr.durationMs === 'number') {
-            this.schedule(this.now + pr.durationMs / 1000, () => this.applyFault('stall', {}, false));
+            this.schedule(this.apiNow() + pr.durationMs / 1000, () => this.applyFault('stall', {}, false));
           }
         } else {
           this.stallTorque = 0;
@@ -1569,7 +1596,7 @@ export class PenHardware implements HardwareModel {
     setNeedle: (n: NeedleConfig, at?: number): void => this.schedule(at, () => this.skin.setNeedle(n)),
     /** Set the battery's open-circuit voltage (i.e. its state of charge). */
     setSupplyVoltage: (v: number, at?: number): void => this.schedule(at, () => (this.soc = socFromOcv(v))),
-    setStateOfCharge: (soc: number, at?: number): void => this.schedule(at, () => (this.soc = Math.max(0, Math.min(1, soc)))),
+    setStateOfCharge: (soc: number, at?: number): void => this.schedule(at, () => (this.soc = max(0, min(1, soc)))),
     setAmbient: (c: number, at?: number): void => this.schedule(at, () => (this.ambientC = c)),
     /** Terminal voltage of the battery now (after sag), V. */
     supplyVoltage: (): number => this.vBus,
@@ -1605,7 +1632,7 @@ export class PenHardware implements HardwareModel {
 
   readonly stepper = {
     /** Full steps the rotor lags the commanded field, in whole electrical cycles (multiples of 4). */
-    lostFullSteps: (): number => 4 * Math.round((ROTOR_TEETH * (this.thC - this.th)) / TWO_PI) + 0,
+    lostFullSteps: (): number => 4 * round((ROTOR_TEETH * (this.thC - this.th)) / TWO_PI) + 0,
     /** Lag of the rotor behind the field, full steps (fractional). */
     lagFullSteps: (): number => ((this.thC - this.th) * FULL_STEPS) / TWO_PI,
     rotorRevs: (): number => this.th / TWO_PI,
@@ -1617,7 +1644,7 @@ export class PenHardware implements HardwareModel {
     pullOutTorqueMNm: (revPerS?: number): number => {
       const p = this.params;
       const wc = p.stepperCornerRevPerS * TWO_PI * (this.vBus / 7.4);
-      const w = revPerS !== undefined ? revPerS * TWO_PI : Math.abs(this.om);
+      const w = revPerS !== undefined ? revPerS * TWO_PI : abs(this.om);
       return p.stepperHoldTorqueMNm / (1 + w / wc);
     },
   };

@@ -19,6 +19,11 @@
 
 import { Rng } from './rng';
 
+// Math functions and constants bound once: global lookups are slow inside vm contexts (jest,
+// the virtual board), and these run in the step loop.
+const { exp, max, pow, sqrt } = Math;
+
+
 export type TissueType = 'soft' | 'normal' | 'firm' | 'scar' | 'air';
 
 export interface NeedleConfig {
@@ -56,7 +61,7 @@ export const TISSUE: { [t in Exclude<TissueType, 'air'>]: { k: number; f: number
 
 /** Needle-group force scale: count^0.8 × (d / 0.25 mm), engineering estimate (domain.md: a group needs more than one needle). */
 export function needleForceScale(n: NeedleConfig): number {
-  return Math.pow(Math.max(1, n.count), 0.8) * (n.diameterMm / 0.25);
+  return pow(max(1, n.count), 0.8) * (n.diameterMm / 0.25);
 }
 
 export class SkinModel {
@@ -126,7 +131,7 @@ export class SkinModel {
   /** Current stiffness multiplier relative to normal skin (type × step × walk × patch). */
   stiffnessMultiplier(): number {
     if (this.tissue === 'air') return 0;
-    return TISSUE[this.tissue].k * this.stepFactor * Math.exp(this.walk) * this.patchFactor;
+    return TISSUE[this.tissue].k * this.stepFactor * exp(this.walk) * this.patchFactor;
   }
 
   /** Puncture force, N, for the present needle and tissue. */
@@ -139,13 +144,13 @@ export class SkinModel {
     this.air = this.tissue === 'air' || !this.needlePresent;
     if (this.tissue === 'air') return;
     const t = TISSUE[this.tissue];
-    const vary = this.stepFactor * Math.exp(this.walk) * this.patchFactor;
+    const vary = this.stepFactor * exp(this.walk) * this.patchFactor;
     const km = t.k * vary;
-    const fm = t.f * Math.sqrt(vary);
+    const fm = t.f * sqrt(vary);
     const ns = needleForceScale(this.needle);
     this.fPunct = S.punctureN * fm * ns;
-    this.kPre = S.preStiffnessNPerMm * 1000 * km * Math.sqrt(ns);
-    this.cPre = S.preDampingNsPerM * Math.sqrt(ns);
+    this.kPre = S.preStiffnessNPerMm * 1000 * km * sqrt(ns);
+    this.cPre = S.preDampingNsPerM * sqrt(ns);
     this.kB = S.bulkStiffnessNPerMm * 1000 * km;
     this.cB = S.bulkDampingNsPerM;
     this.fCutE = S.cutEpidermisFrac * this.fPunct;
@@ -154,8 +159,8 @@ export class SkinModel {
     this.mu = S.frictionNPerMm * 1000 * fm * ns;
     this.tE = S.epidermisMm / 1000;
     this.tED = (S.epidermisMm + S.dermisMm) / 1000;
-    this.ePre = Math.exp(-this.dt * this.kPre / this.cPre);
-    this.eB = Math.exp(-this.dt * this.kB / this.cB);
+    this.ePre = exp(-this.dt * this.kPre / this.cPre);
+    this.eB = exp(-this.dt * this.kB / this.cB);
   }
 
   /** Environment clock: advance the random walk (called every step with the step length). */
@@ -165,8 +170,8 @@ export class SkinModel {
     const h = this.walkTimer;
     this.walkTimer = 0;
     // exact Ornstein–Uhlenbeck update over h (stable for any h)
-    const e = Math.exp(-h / SKIN_NOMINAL.walkTauS);
-    this.walk = this.walk * e + SKIN_NOMINAL.walkSigma * Math.sqrt(1 - e * e) * this.rng.normal();
+    const e = exp(-h / SKIN_NOMINAL.walkTauS);
+    this.walk = this.walk * e + SKIN_NOMINAL.walkSigma * sqrt(1 - e * e) * this.rng.normal();
     if (!this.air) this.recompute();
   }
 
