@@ -17,7 +17,9 @@ function stale() {
 }
 
 if (stale()) {
-  const cmd = fs.existsSync(lock) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
+  // npm install, not npm ci: it tolerates a lockfile written by another npm version
+  // (optional platform packages), and still installs the locked versions.
+  const cmd = 'npm install --no-audit --no-fund';
   process.stderr.write(`stipple: installing dependencies (${cmd})\n`);
   execSync(cmd, { cwd: root, stdio: 'inherit' });
 }
