@@ -66,8 +66,8 @@ const MICRO = 400;
 
 if (require.main === module) {
   for (const variant of ['voiceCoil', 'stepper'] as const) {
-    benchmarkPhysics({ variant, seconds: 1 }); // warm-up
-    const r = benchmarkPhysics({ variant, seconds: 10 });
+    benchmarkPhysics({ variant, seconds: 5 }); // JIT warm-up
+    const r = benchmarkPhysics({ variant, seconds: 60 });
     console.log(
       `${variant}: ${r.virtualSeconds} s virtual in ${r.wallSeconds.toFixed(3)} s wall: ` +
         `${(r.stepsPerSecond / 1e6).toFixed(2)} M steps/s, ${r.realTimeFactor.toFixed(0)}× real time, ${r.strokes} strokes`,
