@@ -596,6 +596,8 @@ export class PenHardware implements HardwareModel {
         return this.phKind === 1 ? this.phVal > 0 : this.phKind === 2 ? pwmLevelAt(this.phVal, this.phFreq, this.phStart, this.now) : false;
       case R_STAGE_DIR:
         return this.stageDirHigh;
+      case R_STAGE_STEP:
+        return false; // idle level between digitalPulse trains
       case R_LED_R:
       case R_LED_G:
       case R_LED_B:
