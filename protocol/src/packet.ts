@@ -15,8 +15,19 @@ export function encodePacket(type: number, data: Uint8Array | string): Uint8Arra
   return out;
 }
 
-/** An EVENT packet carrying a frame's JSON (raised on the pen as E.on('packet', json)). */
+/**
+ * Espruino's console input checks for Ctrl-C (0x03) and, on the Linux build, Ctrl-D (0x04)
+ * as bytes arrive, before the packet parser has taken them: a length whose low byte is
+ * 3 or 4 interrupts or kills the interpreter (seen on 2v29). Hosts never send such lengths.
+ */
+export function unsafeLength(n: number): boolean {
+  const low = n & 0xff;
+  return low === 3 || low === 4;
+}
+
+/** An EVENT packet carrying a frame's JSON (raised on the pen as E.on('packet', json)), padded with JSON white space to avoid an unsafe length. */
 export function encodeEventPacket(json: string): Uint8Array {
+  while (unsafeLength(json.length)) json += ' ';
   return encodePacket(PKT_EVENT, json);
 }
 
@@ -43,7 +54,16 @@ export function encodeFileUpload(fn: string, data: Uint8Array | string, chunk: n
   if (!(fn.length >= 1 && fn.length <= 28) || !/^[ -~]+$/.test(fn)) throw new RangeError(`bad Storage file name ${JSON.stringify(fn)}`);
   if (!(chunk >= 1 && chunk <= PACKET_MAX)) throw new RangeError('bad chunk size');
   const out = [encodePacket(PKT_FILE_SEND, JSON.stringify({ fn, s: bytes.length }))];
-  for (let i = 0; i < bytes.length; i += chunk) out.push(encodePacket(PKT_DATA, bytes.subarray(i, i + chunk)));
+  for (let i = 0; i < bytes.length; ) {
+    let n = Math.min(chunk, bytes.length - i);
+    // never an unsafe length: shorten this chunk (the next one takes the rest)
+    while (unsafeLength(n) && n > 5) n -= 2;
+    // and leave no unsafe remainder for the last chunk
+    const rest = bytes.length - i - n;
+    if (rest > 0 && rest <= chunk && unsafeLength(rest) && n > 7) n -= 2;
+    out.push(encodePacket(PKT_DATA, bytes.subarray(i, i + n)));
+    i += n;
+  }
   return out;
 }
 
