@@ -16,9 +16,4 @@ await build({
   outdir: path.join(here, 'dist'),
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true,
   packages: 'external', tsconfig: path.join(root, 'tsconfig.json'), logLevel: 'warning',
-  // the workspace packages are bundled, not resolved from node_modules at run time
-  alias: {
-    '@stipple/protocol': path.join(root, 'protocol/src/index.ts'),
-    '@stipple/firmware': path.join(root, 'firmware/src'),
-  },
 });

@@ -1,17 +1,2 @@
-// Standard CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320), as E.CRC32 computes it.
-
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+// E.CRC32 on the virtual board is the protocol package's standard CRC-32 (one implementation).
+export { crc32 } from '@stipple/protocol/crc32';
