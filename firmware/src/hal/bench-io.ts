@@ -5,7 +5,7 @@
 import { PenIo } from '../app/pen-io';
 import { Calibration } from '../control/calibration';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
-import { consoleWrite } from './console';
+import { espruinoServices, EspruinoServices } from './espruino-services';
 
 /** The bench actuator: air bottom-of-stroke depth = gain(rate)·u + REST_MM, gain falling above 160 strokes/s. */
 const BENCH = { restMm: -0.8, gain0: 4.0, corner: 160, skinLossMm: 0.25, wobbleMm: 0.04, wobbleHz: 2, hallOffset: 0.3667, hallPerMm: 0.1778 };
@@ -62,10 +62,9 @@ export function createBenchIo(board: string): PenIo {
     if (handler) handler(buf);
   }
 
-  const io: PenIo = {
+  const io: Omit<PenIo, keyof EspruinoServices> = {
     variant: 'bench',
     board: board,
-    now: getTime,
     strokeStart(r, _push, d) {
       rate = r;
       duty = d;
@@ -118,19 +117,6 @@ export function createBenchIo(board: string): PenIo {
       return true;
     },
     led() {},
-    every(ms, fn) {
-      return setInterval(fn, ms);
-    },
-    after(ms, fn) {
-      return setTimeout(fn, ms);
-    },
-    cancel(id) {
-      clearTimeout(id);
-    },
-    kickWatchdog() {
-      E.kickWatchdog();
-    },
-    send: consoleWrite,
   };
-  return io;
+  return Object.assign(io, espruinoServices) as PenIo;
 }

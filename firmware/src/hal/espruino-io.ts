@@ -6,7 +6,7 @@ import { PenIo, DriveVariant } from '../app/pen-io';
 import { PinMap } from '../boards/pin-maps';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog-scaling';
-import { consoleWrite } from './console';
+import { espruinoServices, EspruinoServices } from './espruino-services';
 
 /** H-bridge PWM frequency, Hz (above hearing, within the DRV8876's range). */
 export const DRIVE_PWM_HZ = 20000;
@@ -42,10 +42,9 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       { repeat: true, edge: 'falling' },
     );
   }
-  const io: PenIo = {
+  const io: Omit<PenIo, keyof EspruinoServices> = {
     variant: variant,
     board: board,
-    now: getTime,
     strokeStart(rate, push, duty) {
       analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
       analogWrite(pins.DRIVE_PHASE, push, { freq: rate });
@@ -124,19 +123,6 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       digitalWrite(pins.LED_G, (rgb >> 1) & 1);
       digitalWrite(pins.LED_B, (rgb >> 2) & 1);
     },
-    every(ms, fn) {
-      return setInterval(fn, ms);
-    },
-    after(ms, fn) {
-      return setTimeout(fn, ms);
-    },
-    cancel(id) {
-      clearTimeout(id);
-    },
-    kickWatchdog() {
-      E.kickWatchdog();
-    },
-    send: consoleWrite,
   };
-  return io;
+  return Object.assign(io, espruinoServices) as PenIo;
 }

@@ -1,7 +1,8 @@
 // Fault codes and pen states. Small integers: cheap to store, log and send.
+// Their names are defined once, in the protocol's zod-free limits.
+export { STATE_NAMES, FAULT_NAMES } from '@stipple/protocol/limits';
 
 export const STATE = { BOOT: 0, IDLE: 1, READY: 2, RUNNING: 3, FAULT: 4, SERVICE: 5 };
-export const STATE_NAMES = ['BOOT', 'IDLE', 'READY', 'RUNNING', 'FAULT', 'SERVICE'];
 
 export const FAULT = {
   NONE: 0,
@@ -22,11 +23,6 @@ export const FAULT = {
   LINK_LOST: 15,
   MAX_RUN_TIME: 16,
 };
-export const FAULT_NAMES = [
-  'NONE', 'SENSOR_RANGE', 'SENSOR_STUCK', 'OVER_CURRENT', 'OVER_TEMP', 'UNDER_VOLTAGE', 'BROWN_OUT',
-  'TRACKING', 'JAM', 'STALL', 'DEPTH_LIMIT', 'CARTRIDGE_REMOVED', 'WATCHDOG', 'STORAGE_CORRUPT',
-  'UNCALIBRATED', 'LINK_LOST', 'MAX_RUN_TIME',
-];
 
 /** Faults whose cause is a missing or bad record: clearing them needs a new calibration, not a button. */
 export function faultNeedsTechnician(code: number): boolean {
