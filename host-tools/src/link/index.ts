@@ -1,5 +1,7 @@
 // Host side of the pen link: transports and the typed client.
 export type { ByteTransport } from './transport';
+export { realClock } from './clock';
+export type { ClockTimer, HostClock } from './clock';
 export { PenError } from './errors';
 export type { LinkFailure } from './errors';
 export { PenClient } from './pen-client';

@@ -14,6 +14,8 @@ import type {
   Calibration, ConfigPatch, EventBody, EventId, ErrorBody, ErrorCode, Info, Preset, ReplyBody, RequestBody, RequestId,
   TelemetryRecord,
 } from '@stipple/protocol';
+import { realClock } from './clock';
+import type { ClockTimer, HostClock } from './clock';
 import { PenError } from './errors';
 import type { ByteTransport } from './transport';
 
@@ -26,6 +28,10 @@ export interface PenClientOptions {
   hostName?: string;
   /** Heartbeat period while a run is active, ms (default HEARTBEAT_INTERVAL_MS). */
   heartbeatMs?: number;
+  /** Timeouts, heartbeats and polls run on this clock (default: Node's timers; the simulator passes its virtual clock). */
+  clock?: HostClock;
+  /** First sequence number (default random); a fixed one makes simulated runs reproducible. */
+  seq?: number;
 }
 
 export interface RequestOptions {
@@ -51,7 +57,7 @@ interface Pending {
   tries: number;
   retries: number;
   timeoutMs: number;
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   resolve: (v: unknown) => void;
   reject: (e: PenError) => void;
 }
@@ -61,10 +67,11 @@ export class PenClient {
   private readonly pending = new Map<number, Pending>();
   /** Sent packets waiting for the interpreter's ACK/NAK, oldest first (seq 0: not a request). */
   private unacked: { seq: number; waiter?: AckWaiter }[] = [];
-  private seq = 1 + Math.floor(Math.random() * 0x3fffffff);
+  private seq: number;
   private closed = false;
-  private hbTimer: NodeJS.Timeout | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
+  private hbTimer: ClockTimer | undefined;
+  private pollTimer: ClockTimer | undefined;
+  private readonly clock: HostClock;
   private readonly eventCbs = new Set<(e: PenEvent) => void>();
   private readonly textCbs = new Set<(t: string) => void>();
   private readonly problemCbs = new Set<(e: PenError) => void>();
@@ -80,14 +87,16 @@ export class PenClient {
   constructor(private readonly transport: ByteTransport, private readonly opts: PenClientOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 1000;
     this.retries = opts.retries ?? 2;
+    this.clock = opts.clock ?? realClock;
+    this.seq = opts.seq ?? 1 + Math.floor(Math.random() * 0x3fffffff);
     this.parser = new PacketParser((item) => {
       if (item.kind === 'packet') this.onPacket(item.json);
       else if (item.kind === 'ack') this.onAck(false);
       else if (item.kind === 'nak') this.onAck(true);
       else for (const cb of this.textCbs) cb(item.text);
-    });
+    }, () => this.clock.now());
     transport.onData((d) => this.parser.push(d));
-    this.pollTimer = setInterval(() => this.parser.poll(), 250);
+    this.pollTimer = this.clock.setInterval(() => this.parser.poll(), 250);
     this.pollTimer.unref?.();
   }
 
@@ -167,8 +176,8 @@ export class PenClient {
       return;
     }
     this.pending.set(p.seq, p);
-    clearTimeout(p.timer);
-    p.timer = setTimeout(() => this.onTimeout(p), p.timeoutMs);
+    this.clock.clearTimeout(p.timer);
+    p.timer = this.clock.setTimeout(() => this.onTimeout(p), p.timeoutMs);
     this.sendPacket(packet, p.seq);
   }
 
@@ -197,7 +206,7 @@ export class PenClient {
     if (!p) return;
     if (p.tries <= p.retries) { this.transmit(p); return; } // a NAKed packet was not executed: safe to resend
     this.pending.delete(seq);
-    clearTimeout(p.timer);
+    this.clock.clearTimeout(p.timer);
     p.reject(new PenError('NAK', `pen refused the packet of ${p.id} (${p.tries} tries)`, p.id));
   }
 
@@ -229,7 +238,7 @@ export class PenClient {
       return; // late reply to a retried request, or not ours
     }
     this.pending.delete(s);
-    clearTimeout(p.timer);
+    this.clock.clearTimeout(p.timer);
     const chk = checkReply(i, d.body);
     if (!chk.ok) { p.reject(new PenError('INVALID_REPLY', `invalid ${i} reply to ${p.id}: ${chk.msg}`, p.id)); return; }
     if (i === ERR_ID) {
@@ -267,9 +276,9 @@ export class PenClient {
     if (this.closed) return;
     this.closed = true;
     this.stopHeartbeat();
-    clearInterval(this.pollTimer);
+    this.clock.clearInterval(this.pollTimer);
     for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
+      this.clock.clearTimeout(p.timer);
       p.reject(new PenError('LINK_CLOSED', `link closed before the reply to ${p.id}`, p.id));
     }
     this.pending.clear();
@@ -292,11 +301,11 @@ export class PenClient {
       this.sendPacket(encodeEventPacket(encodeFrameJson('hb', this.nextSeq(), {})), 0);
     };
     beat();
-    this.hbTimer = setInterval(beat, this.opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
+    this.hbTimer = this.clock.setInterval(beat, this.opts.heartbeatMs ?? HEARTBEAT_INTERVAL_MS);
   }
 
   private stopHeartbeat(): void {
-    clearInterval(this.hbTimer);
+    this.clock.clearInterval(this.hbTimer);
     this.hbTimer = undefined;
   }
 
@@ -373,11 +382,11 @@ export class PenClient {
     for (const pk of encodeFileUpload(fn, data)) {
       if (this.closed) throw new PenError('LINK_CLOSED', 'link closed during upload');
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => {
+        const t = this.clock.setTimeout(() => {
           waiter.resolve = waiter.reject = () => undefined;
           reject(new PenError('TIMEOUT', `no ACK for ${fn} upload within ${ackTimeoutMs} ms`));
         }, ackTimeoutMs);
-        const waiter: AckWaiter = { resolve: () => { clearTimeout(t); resolve(); }, reject: (e: PenError) => { clearTimeout(t); reject(e); } };
+        const waiter: AckWaiter = { resolve: () => { this.clock.clearTimeout(t); resolve(); }, reject: (e: PenError) => { this.clock.clearTimeout(t); reject(e); } };
         this.sendPacket(pk, 0, waiter);
       });
     }
