@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { CliError, colour } from './output';
 import { registerPorts } from './commands/ports';
 import { registerDemo } from './commands/demo';
+import { registerSim } from './commands/sim';
 
 const program = new Command();
 program
@@ -13,6 +14,7 @@ program
 
 registerPorts(program);
 registerDemo(program);
+registerSim(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
