@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mangleOptions } from './tools/reserved-props.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -49,6 +50,12 @@ function schemaFingerprint() {
   }
 }
 
+/** The protocol's JSON Schema export: its property keys are wire names the build must keep. */
+function wireSchema() {
+  const { z } = require('zod');
+  return z.toJSONSchema(loadTs(path.join(root, 'protocol/src/schemas.ts')).allMessagesSchema(), { unrepresentable: 'any' });
+}
+
 export function buildFirmware({ quiet = false } = {}) {
   mkdirSync(dist, { recursive: true });
   const fingerprint = schemaFingerprint();
@@ -58,6 +65,7 @@ export function buildFirmware({ quiet = false } = {}) {
     { profile: 'bench', out: 'stipple-bench.js' },
   ];
   const sizes = [];
+  const mangle = mangleOptions(here, root, require, wireSchema());
   for (const t of targets) {
     const result = buildSync({
       entryPoints: [path.join(here, 'src/main.ts')],
@@ -68,6 +76,7 @@ export function buildFirmware({ quiet = false } = {}) {
       supported: UNSUPPORTED, minify: true, legalComments: 'none', charset: 'ascii',
       tsconfig: path.join(here, 'tsconfig.json'), write: false, logLevel: 'silent',
       external: ['Storage', 'crypto'],
+      ...mangle,
       define: {
         __STIPPLE_PROFILE__: JSON.stringify(t.profile),
         __STIPPLE_FW_VERSION__: JSON.stringify(pkg.version),

@@ -1,9 +1,9 @@
-import { analyseBlock, strokesPerBlock, SAMPLES_PER_BLOCK } from '../src/control/block-analysis';
+import { analyseBlock, strokesPerBlock, SAMPLES_PER_BLOCK, newBlockResult } from '../src/control/block-analysis';
 import { blockAt, HALL } from './support/fake-io';
 
 describe('analyseBlock', () => {
   it('finds the bottom of stroke within 3 µm whatever the sampling phase', () => {
-    const out = { peakMm: 0, troughMm: 0, rawMax: 0, rawMin: 0 };
+    const out = newBlockResult();
     for (const k of [2, 3, 4]) {
       const s = SAMPLES_PER_BLOCK / k;
       for (let phase = 0; phase < 1; phase += 0.1) {
@@ -12,8 +12,11 @@ describe('analyseBlock', () => {
           const mm = -0.8 + (2.0 * (1 - Math.cos(((i + phase) / s) * 2 * Math.PI))) / 2;
           buf[i] = Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
         }
-        analyseBlock(buf, HALL, out);
+        analyseBlock(buf, HALL, k, out);
         expect(Math.abs(out.peakMm - 1.2)).toBeLessThan(0.003);
+        expect(out.strokes).toBe(k);
+        for (let j = 0; j < k; j++) expect(Math.abs(out.strokeMm[j] - 1.2)).toBeLessThan(0.003);
+        expect(Math.abs(out.meanMm - 1.2)).toBeLessThan(0.003);
         expect(Math.abs(out.troughMm + 0.8)).toBeLessThan(0.02);
       }
     }
@@ -23,6 +26,22 @@ describe('analyseBlock', () => {
     expect(strokesPerBlock(50)).toBe(2);
     expect(strokesPerBlock(100)).toBe(3);
     expect(strokesPerBlock(150)).toBe(4);
-    expect(analyseBlock(blockAt(1.0, 3), HALL, { peakMm: 0, troughMm: 0, rawMax: 0, rawMin: 0 }).peakMm).toBeCloseTo(1.0, 2);
+    expect(analyseBlock(blockAt(1.0, 3), HALL, 3, newBlockResult()).peakMm).toBeCloseTo(1.0, 2);
+  });
+
+  it('reports each stroke of a block: a deep stroke among shallow ones', () => {
+    const k = 3;
+    const s = SAMPLES_PER_BLOCK / k;
+    const depths = [0.9, 1.3, 1.0];
+    const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+    for (let i = 0; i < buf.length; i++) {
+      const j = Math.floor(i / s);
+      const mm = -0.8 + ((depths[j] + 0.8) * (1 - Math.cos(((i + 0.3) / s) * 2 * Math.PI))) / 2;
+      buf[i] = Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
+    }
+    const out = analyseBlock(buf, HALL, k, newBlockResult());
+    for (let j = 0; j < k; j++) expect(out.strokeMm[j]).toBeCloseTo(depths[j], 1);
+    expect(out.peakMm).toBeCloseTo(1.3, 1);
+    expect(out.meanMm).toBeCloseTo((0.9 + 1.3 + 1.0) / 3, 1);
   });
 });

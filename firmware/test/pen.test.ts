@@ -155,7 +155,7 @@ describe('Pen: running', () => {
   it('a host-driven run stops within 200 ms of losing heartbeats', () => {
     const { pen, io } = makePen();
     pen.sup.enterService();
-    expect(pen.start(true)).toBe('');
+    expect(pen.startHostRun(1.0, 100, 60)).toBe('');
     runBlocks(io, pen, 2);
     const lost = io.t;
     for (let i = 0; i < 10 && pen.sup.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);

@@ -149,7 +149,7 @@ export const REQUEST_FLAGS: { [id: string]: number } = {
   setLimit: F_WRITE | F_SERVICE | F_IDEMPOTENT,
   getCounters: F_IDEMPOTENT,
   getFaults: F_IDEMPOTENT,
-  clearFaults: F_WRITE | F_IDEMPOTENT,
+  clearFaults: F_WRITE | F_SERVICE | F_IDEMPOTENT,
   svcChallenge: F_IDEMPOTENT,
   svcEnter: F_WRITE,
   svcLeave: F_WRITE | F_IDEMPOTENT,

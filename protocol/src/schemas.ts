@@ -146,7 +146,7 @@ export const REQUESTS = {
   setLimit: { req: DepthLimit, rep: Limits, doc: 'Set a hard depth limit (technician, SERVICE).' },
   getCounters: { req: empty, rep: Counters, doc: 'Cartridge and lifetime counters.' },
   getFaults: { req: empty, rep: FaultLog, doc: 'Fault log, newest last.' },
-  clearFaults: { req: empty, rep: FaultLog, doc: 'Clear the latched fault (the log is kept). NOT_ALLOWED while its cause persists.' },
+  clearFaults: { req: empty, rep: FaultLog, doc: 'Clear the latched fault (technician, SERVICE; the log is kept). NOT_ALLOWED while its cause persists. Practitioners clear on the handset.' },
   svcChallenge: { req: empty, rep: z.strictObject({ nonce: hex(L.NONCE_HEX) }), doc: 'Start SERVICE authentication: a fresh single-use nonce.' },
   svcEnter: {
     req: z.strictObject({ mac: hex(L.MAC_HEX).describe('HMAC-SHA256(secret, nonce + "|" + serial), lower-case hex') }),
@@ -162,7 +162,7 @@ export const REQUESTS = {
   hold: {
     req: z.strictObject({ duty: Fraction, settleMs: int(L.DWELL_MIN_MS, L.DWELL_MAX_MS).optional() }),
     rep: z.strictObject({ hall: Raw, settled: z.boolean() }),
-    doc: 'Hold a drive level (voice coil) or stage position (stepper) and reply with the settled raw Hall reading.',
+    doc: 'Hold a drive level (voice coil) or depth-stage position as a fraction of its travel (stepper) and reply with the settled raw Hall reading. The hold lasts while hb arrive (as a run), until runStop or the next primitive.',
   },
   sweep: {
     req: z.strictObject({ duties: z.array(Fraction).min(1).max(L.SWEEP_MAX), dwellMs: int(L.DWELL_MIN_MS, L.DWELL_MAX_MS) }),
@@ -180,7 +180,11 @@ export const REQUESTS = {
     doc: 'Raw sensor readings.',
   },
   calRead: { req: empty, rep: z.strictObject({ status: CalStatus, cal: Calibration.nullable() }), doc: 'The active calibration record.' },
-  calWrite: { req: z.strictObject({ cal: Calibration }), rep: z.strictObject({ status: CalStatus }), doc: 'Write a new calibration record (the previous one is kept for calRestore).' },
+  calWrite: {
+    req: z.strictObject({ cal: Calibration, trial: z.boolean().optional().describe('use it in RAM for SERVICE runs only (verification before writing); not written to flash, dropped on leaving SERVICE') }),
+    rep: z.strictObject({ status: CalStatus }),
+    doc: 'Write a new calibration record, read it back and use it (the previous one is kept for calRestore). With trial: true, only try it.',
+  },
   calRestore: { req: empty, rep: z.strictObject({ status: CalStatus, cal: Calibration.nullable() }), doc: 'Go back to the previous calibration record (NOT_ALLOWED if none).' },
   tlmSub: {
     req: z.strictObject({

@@ -3,6 +3,12 @@
 // unit tests implement it with fakes. Nothing above this line touches a pin.
 
 export type DriveVariant = 'voiceCoil' | 'stepper' | 'bench';
+/** Sense channels for PenIo.raw (service `sensors` request). */
+export const RAW_HALL = 0;
+export const RAW_CURRENT = 1;
+export const RAW_NTC = 2;
+export const RAW_VSUPPLY = 3;
+
 export type ButtonName = 'run' | 'speedUp' | 'speedDown' | 'depthUp' | 'depthDown' | 'pedal';
 
 export interface PenIo {
@@ -32,7 +38,15 @@ export interface PenIo {
   sample(rate: number, strokesPerBlock: number, onBlock: (buf: Uint16Array) => void): void;
   sampleStop(): void;
 
+  /** One-shot capture of n Hall samples at fs Hz (hardware-timed); `done` gets them. */
+  capture(fs: number, n: number, done: (buf: Uint16Array) => void): void;
+
+  /** Hall sensor, 0..1 of full scale. */
   hallRaw(): number;
+  /** Raw ADC reading of a sense channel (RAW_HALL..RAW_VSUPPLY), 0..1 of full scale. */
+  raw(channel: number): number;
+  /** Stepper: the depth stage's home switch is closed. */
+  homeSwitch(): boolean;
   coilAmps(): number;
   coilTempC(): number;
   supplyV(): number;

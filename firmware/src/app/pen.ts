@@ -6,12 +6,12 @@ import { Settings, Preset, DEFAULT_PRESETS, defaultSettings, limitFor, clamp, ro
 import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, isCalibration } from '../control/calibration';
-import { analyseBlock, strokesPerBlock, BlockResult } from '../control/block-analysis';
+import { analyseBlock, strokesPerBlock, BlockResult, newBlockResult } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController } from '../control/stage-depth';
 import { CamSpeedController } from '../control/cam-speed';
 import { Supervisor } from '../safety/supervisor';
-import { FAULT, STATE, WARN } from '../safety/fault-codes';
+import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
 
 export const SETTINGS_VERSION = 1;
@@ -60,8 +60,10 @@ export interface TelemetryRecord {
 export interface PenEvents {
   /** state or fault changed */
   state?(state: number, fault: number): void;
-  /** telemetry record (when subscribed) */
-  telemetry?(rec: TelemetryRecord): void;
+  /** telemetry record (when subscribed); `strokeUm` the per-stroke depths of the last block, µm */
+  telemetry?(rec: TelemetryRecord, strokeUm: number[]): void;
+  /** a fault latched: code, seconds since boot, context */
+  fault?(code: number, t: number, ctx: string): void;
   /** warnings changed */
   warn?(warn: number): void;
 }
@@ -85,13 +87,21 @@ export class Pen {
   last: TelemetryRecord = { t: 0, set: 0, meas: 0, rate: 0, drive: 0, amps: 0, temp: 25, state: 0, fault: 0, skin: 0, n: 0, warn: 0 };
   /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
   openLoop = false;
+  /** called whenever the pen is made safe (service primitives stop too) */
+  onSafe: (() => void) | undefined;
   /** called on every housekeeping tick (the handset's hold timers) */
   onTick: ((now: number) => void) | undefined;
 
   private vc: VoiceCoilDepthController | undefined;
   private stage: StageDepthController | undefined;
   private cam: CamSpeedController | undefined;
-  private block: BlockResult = { peakMm: 0, troughMm: 0, rawMax: 0, rawMin: 0 };
+  private block: BlockResult = newBlockResult();
+  /** per-stroke depths of the last records, µm, for per-stroke telemetry */
+  private strokeUm: number[] = [];
+  /** setpoints of a host-driven run (SERVICE or bench), else the practitioner's settings apply */
+  private hostSet = { depth: 0, rate: 0, endS: 0 };
+  /** calibration in flash (a trial calibration in SERVICE replaces `cal` in RAM only) */
+  private savedCal: Calibration | undefined;
   private k = 3;
   private runStart = 0;
   private blocks = 0;
@@ -116,6 +126,9 @@ export class Pen {
       changed(state, fault) {
         if (self.events.state) self.events.state(state, fault);
       },
+      latched(code, t, ctx) {
+        if (self.events.fault) self.events.fault(code, t, ctx);
+      },
     });
   }
 
@@ -132,7 +145,10 @@ export class Pen {
     else if (p.status === 'corrupt') corrupt += 'presets ';
     if (c.status === 'ok' && isCounters(c.data)) this.counters = c.data;
     else if (c.status === 'corrupt') corrupt += 'counters ';
-    if (cal.status === 'ok' && isCalibration(cal.data)) this.useCalibration(cal.data);
+    if (cal.status === 'ok' && isCalibration(cal.data)) {
+      this.useCalibration(cal.data);
+      this.savedCal = cal.data;
+    }
     else this.calStatus = cal.status === 'ok' ? 'corrupt' : cal.status;
     this.sup.cartridge = this.io.cartridgePresent();
     const wasRunning = c.status === 'ok' && (c.data as any).running;
@@ -184,8 +200,9 @@ export class Pen {
       const back = this.stage.retract();
       if (back) this.io.stageMove(back);
     }
-    if (this.sup && this.sup.state === STATE.RUNNING) this.endRunBookkeeping();
+    if (this.sup && this.running()) this.endRunBookkeeping();
     this.hostRun = false;
+    if (this.onSafe) this.onSafe();
   }
 
   private endRunBookkeeping(): void {
@@ -197,12 +214,35 @@ export class Pen {
     this.saveCounters();
   }
 
+  /** Is the needle stroking (a practitioner run, or a host-driven run in SERVICE)? */
+  running(): boolean {
+    return this.sup.state === STATE.RUNNING || (this.sup.state === STATE.SERVICE && this.hostRun);
+  }
+
+  /** Why a run in SERVICE may not start, or ''. Only a missing/corrupt calibration may stay latched (a trial calibration is being verified). */
+  serviceBlocker(): string {
+    if (!this.cal) return 'not calibrated';
+    if (!this.sup.cartridge) return 'no cartridge';
+    if (this.sup.fault !== FAULT.NONE && !faultNeedsTechnician(this.sup.fault)) return 'fault ' + this.sup.fault + ' latched: clear it first';
+    return '';
+  }
+
+  /** A host-driven run (SERVICE or bench build) at its own setpoints, for at most maxS seconds. */
+  startHostRun(depth: number, rate: number, maxS: number): string {
+    if (this.running()) return 'already running';
+    if (depth > this.limit()) return 'depth ' + depth + ' mm is beyond the hard limit ' + this.limit() + ' mm';
+    this.hostSet.depth = depth;
+    this.hostSet.rate = rate;
+    this.hostSet.endS = this.io.now() + maxS;
+    return this.start(true);
+  }
+
   /** Start a run (handset, or host in SERVICE/bench). Returns '' or why not. */
   start(byHost: boolean): string {
-    if (this.sup.state === STATE.RUNNING) return '';
+    if (this.running()) return '';
     const inService = this.sup.state === STATE.SERVICE;
-    if (inService && !this.cal) return 'not calibrated';
-    const why = this.sup.run();
+    if (inService && !byHost) return 'in SERVICE mode';
+    const why = inService ? this.serviceBlocker() : this.sup.run();
     if (why) return why;
     this.hostRun = byHost;
     this.lastHeartbeat = this.io.now();
@@ -226,16 +266,28 @@ export class Pen {
       this.endRunBookkeeping();
       this.sup.stop();
     } else if (this.sup.state === STATE.SERVICE && this.hostRun) {
-      this.safe();
+      this.io.driveOff();
+      this.io.sampleStop();
+      if (this.vc) this.vc.stop();
+      this.endRunBookkeeping();
     }
     this.hostRun = false;
     this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
   }
 
   /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
+  /** Depth setpoint now, mm (never beyond the hard limit). */
+  setDepth(): number {
+    return Math.min(this.hostRun ? this.hostSet.depth : this.settings.depth, this.limit());
+  }
+
+  setRate(): number {
+    return this.hostRun ? this.hostSet.rate : this.settings.rate;
+  }
+
   private applySetpoints(starting: boolean): void {
-    const rate = this.settings.rate;
-    const depth = Math.min(this.settings.depth, this.limit());
+    const rate = this.setRate();
+    const depth = this.setDepth();
     const supply = this.io.supplyV();
     const k = strokesPerBlock(rate);
     const self = this;
@@ -244,7 +296,8 @@ export class Pen {
     if (this.vc && this.cal && this.cal.stroke) {
       this.vc.openLoop = this.openLoop;
       this.vc.configure(depth, this.limit(), rate);
-      const duty = starting ? this.vc.start(supply) : this.vc.update(this.last.meas / 1000, supply).duty;
+      // a retune keeps the drive of the last block until the next measurement
+      const duty = starting ? this.vc.start(supply) : this.vc.retuneDuty(supply);
       this.io.strokeStart(rate, this.cal.stroke.push, duty);
     } else if (this.stage && this.cam) {
       this.stage.openLoop = this.openLoop;
@@ -262,7 +315,7 @@ export class Pen {
 
   /** Handset or host changed depth/rate/preset while running: retune without stopping. */
   retune(): void {
-    if (this.sup.state === STATE.RUNNING || (this.sup.state === STATE.SERVICE && this.hostRun)) this.applySetpoints(false);
+    if (this.running()) this.applySetpoints(false);
   }
 
   /** One block of Hall samples (k strokes) arrived. */
@@ -270,8 +323,8 @@ export class Pen {
     const now = this.io.now();
     const cal = this.cal;
     if (!cal) return;
-    const r = analyseBlock(buf, cal.hall, this.block);
-    const rate = this.settings.rate;
+    const r = analyseBlock(buf, cal.hall, this.k, this.block);
+    const rate = this.setRate();
     const limit = this.limit();
     this.blocks++;
     // --- safety first: every check can latch and make safe before anything else runs
@@ -303,8 +356,8 @@ export class Pen {
     if (this.cam && this.io.indexAge() > LIMITS.stallPeriods * this.cam.period() && this.blocks > 4) {
       return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + this.io.indexAge().toFixed(3) + ' s');
     }
-    const setMm = Math.min(this.settings.depth, limit);
-    const err = setMm - r.peakMm;
+    const setMm = this.setDepth();
+    const err = setMm - r.meanMm;
     this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && this.blocks > 10 && !this.openLoop ? this.trackingBlocks + 1 : 0;
     if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
 
@@ -313,14 +366,14 @@ export class Pen {
     let drive = 0;
     let warn = this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR);
     if (this.vc) {
-      const step = this.vc.update(r.peakMm, supply);
+      const step = this.vc.update(r.meanMm, supply);
       inSkin = step.inSkin;
       drive = step.duty;
       if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
       this.io.strokeDuty(step.duty);
     } else if (this.stage && this.cam) {
-      inSkin = r.peakMm < setMm + 0.1;
-      const move = this.stage.update(r.peakMm);
+      inSkin = r.meanMm < setMm + 0.1;
+      const move = this.stage.update(r.meanMm);
       if (move) this.io.stageMove(move);
       const period = this.io.indexPeriod();
       if (period > 0) this.io.camRun(this.cam.update(period));
@@ -340,7 +393,7 @@ export class Pen {
     const rec = this.last;
     rec.t = Math.round(now * 1000);
     rec.set = Math.round(setMm * 1000);
-    rec.meas = Math.round(r.peakMm * 1000);
+    rec.meas = Math.round(r.meanMm * 1000);
     rec.rate = rate;
     rec.drive = Math.round(drive * 1000);
     rec.amps = Math.round(amps * 1000);
@@ -349,9 +402,18 @@ export class Pen {
     rec.skin = inSkin ? k : 0;
     rec.n = k;
     rec.warn = this.warn;
-    if (this.telemetryEvery > 0 && this.events.telemetry && ++this.telCount >= this.telemetryEvery) {
-      this.telCount = 0;
-      this.events.telemetry(rec);
+    if (this.telemetryEvery > 0 && this.events.telemetry) {
+      // a record covers at least `telemetryEvery` strokes (whole blocks)
+      const su = this.strokeUm;
+      for (let j = 0; j < k; j++) su.push(Math.round(r.strokeMm[j] * 1000));
+      this.telCount += k;
+      if (this.telCount >= this.telemetryEvery) {
+        rec.n = this.telCount;
+        rec.skin = inSkin ? this.telCount : 0;
+        this.telCount = 0;
+        this.events.telemetry(rec, su);
+        su.length = 0;
+      }
     }
   }
 
@@ -368,9 +430,13 @@ export class Pen {
     this.tick = (this.tick + 1) & 15;
     if (this.onTick) this.onTick(now);
     this.io.led(now - this.lastActivity > this.settings.autoOffMin * 60 ? 0 : ledColour(st, this.sup.fault, this.warn, this.tick));
-    if (st === STATE.RUNNING) {
+    if (this.running()) {
       if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
         this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
+        return;
+      }
+      if (this.hostRun && now > this.hostSet.endS) {
+        this.stop();
         return;
       }
       if (now - this.runStart > this.settings.maxRunMin * 60) {
@@ -473,7 +539,51 @@ export class Pen {
     const back = this.store.load('cal', CALIBRATION_VERSION);
     if (back.status !== 'ok' || JSON.stringify(back.data) !== JSON.stringify(cal)) return 'read-back mismatch';
     this.useCalibration(cal);
+    this.savedCal = cal;
     return '';
+  }
+
+  /** Use a calibration in RAM only, for verification runs in SERVICE (dropped on leaving SERVICE). */
+  tryCalibration(cal: Calibration): string {
+    if (!isCalibration(cal)) return 'calibration record is malformed';
+    if (this.running()) return 'stop the run first';
+    this.useCalibration(cal);
+    return '';
+  }
+
+  enterService(): string {
+    return this.sup.enterService();
+  }
+
+  /** Leave SERVICE: stop everything; a trial calibration gives way to the one in flash. */
+  leaveService(): void {
+    if (this.sup.state !== STATE.SERVICE) return;
+    if (this.cal !== this.savedCal) {
+      if (this.savedCal) this.useCalibration(this.savedCal);
+      else {
+        this.cal = undefined;
+        this.vc = undefined;
+        this.stage = undefined;
+        this.cam = undefined;
+        this.sup.calibrated = false;
+        this.calStatus = this.calStatus === 'corrupt' ? 'corrupt' : 'missing';
+      }
+    }
+    this.sup.leaveService();
+  }
+
+  /** Clear the latched fault (handset sequence, or host in SERVICE): '' or why not. */
+  clearFault(): string {
+    if (this.sup.fault === FAULT.NONE) return 'no fault latched';
+    const v = this.io.supplyV();
+    if ((this.sup.fault === FAULT.UNDER_VOLTAGE || this.sup.fault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
+    const t = this.io.coilTempC();
+    if (this.sup.fault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
+    if (this.sup.fault === FAULT.OVER_TEMP) this.tempEst = t;
+    const raw = this.io.hallRaw() * 65535;
+    if (this.sup.fault === FAULT.SENSOR_RANGE && (raw > LIMITS.rawHigh || raw < LIMITS.rawLow)) return 'hall sensor still out of range: ' + Math.round(raw);
+    if (faultNeedsTechnician(this.sup.fault) && !this.savedCal) return 'needs a technician: write a calibration first';
+    return this.sup.clear();
   }
 
   restoreCalibration(): string {

@@ -81,6 +81,14 @@ export class VoiceCoilDepthController {
     return this.toDuty(this.u, supplyV);
   }
 
+  /** After configure() while running: the drive for the new operating point, from what is known there. */
+  retuneDuty(supplyV: number): number {
+    const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
+    const u = this.uFf + this.integ;
+    this.u = u > uLimit ? uLimit : u < 0 ? 0 : u;
+    return this.toDuty(this.u, supplyV);
+  }
+
   private toDuty(u: number, supplyV: number): number {
     const d = (u * NOMINAL_SUPPLY_V) / supplyV;
     return d > 1 ? 1 : d < 0 ? 0 : d;

@@ -2,7 +2,7 @@
 // sensor are a small numerical model evaluated once per stroke, so the whole firmware
 // and protocol run on a bare Espruino board or on the Linux interpreter.
 // Buttons and LEDs are not used; timers and the console are the real ones.
-import { PenIo } from '../app/pen-io';
+import { PenIo, RAW_HALL, RAW_CURRENT, RAW_NTC } from '../app/pen-io';
 import { Calibration } from '../control/calibration';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { espruinoServices, EspruinoServices } from './espruino-services';
@@ -100,9 +100,28 @@ export function createBenchIo(board: string): PenIo {
       if (timer) clearInterval(timer);
       timer = 0;
     },
+    capture(fs, n, done) {
+      // one stroke of the model: a raised cosine from rest to the air depth
+      const out = new Uint16Array(n);
+      const bottom = benchGain(rate) * duty + BENCH.restMm;
+      const per = fs / rate;
+      for (let i = 0; i < n; i++) out[i] = rawAt(BENCH.restMm + ((bottom - BENCH.restMm) * (1 - Math.cos((2 * Math.PI * i) / per))) / 2);
+      setTimeout(function () {
+        done(out);
+      }, (1000 * n) / fs);
+    },
     hallRaw() {
       const mm = held >= 0 ? BENCH.restMm + BENCH.gain0 * held : BENCH.restMm;
       return rawAt(mm) / 65535;
+    },
+    raw(channel) {
+      if (channel === RAW_HALL) return io.hallRaw();
+      if (channel === RAW_CURRENT) return 0.5 + 0.606 * ((duty * 7.4 * 0.45) / 4);
+      if (channel === RAW_NTC) return 0.5;
+      return 7.4 / 4 / 3.3;
+    },
+    homeSwitch() {
+      return false;
     },
     coilAmps() {
       return (duty * 7.4 * 0.45) / 4;

@@ -2,7 +2,7 @@
 // (docs/hardware.md). Stroke clocks, drive PWM, step trains and Hall sampling are all
 // hardware peripherals (analogWrite with freq, digitalPulse, Waveform); JavaScript
 // only reconfigures them once per block.
-import { PenIo, DriveVariant } from '../app/pen-io';
+import { PenIo, DriveVariant, RAW_HALL, RAW_CURRENT, RAW_NTC } from '../app/pen-io';
 import { PinMap } from '../boards/pin-maps';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog-scaling';
@@ -12,6 +12,8 @@ import { espruinoServices, EspruinoServices } from './espruino-services';
 export const DRIVE_PWM_HZ = 20000;
 /** Depth-stage step pulse width and gap, ms (≤ 2.5 kHz: well within the driver's step rate). */
 const STAGE_PULSE_MS = 0.2;
+/** Stage steps per digitalPulse call (the utility timer's queue is short). */
+const STAGE_CHUNK_STEPS = 16;
 
 export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: string): PenIo {
   const wave = new Waveform(SAMPLES_PER_BLOCK, { doubleBuffer: true, bits: 16 });
@@ -28,6 +30,19 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       wave.startInput(pins.HALL, f, { repeat: true });
     }
   });
+  let stagePending = 0;
+  let stageTimer: any = 0;
+  const stageChunk: number[] = [];
+  for (let i = 0; i < 2 * STAGE_CHUNK_STEPS - 1; i++) stageChunk.push(STAGE_PULSE_MS);
+  function pumpStage(): void {
+    stageTimer = 0;
+    const n = Math.min(STAGE_CHUNK_STEPS, stagePending > 0 ? stagePending : -stagePending);
+    if (!n) return;
+    digitalWrite(pins.STAGE_DIR, stagePending > 0 ? 1 : 0);
+    stagePending -= stagePending > 0 ? n : -n;
+    digitalPulse(pins.STAGE_STEP, 1, n === STAGE_CHUNK_STEPS ? stageChunk : stageChunk.slice(0, 2 * n - 1));
+    stageTimer = setTimeout(pumpStage, 2 * n * STAGE_PULSE_MS + 1);
+  }
   let indexCount = 0;
   let indexFirst = 0;
   let indexLast = 0;
@@ -61,12 +76,9 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       analogWrite(pins.DRIVE_PWM, 0.5, { freq: stepFreq });
     },
     stageMove(steps) {
-      if (!steps) return;
-      digitalWrite(pins.STAGE_DIR, steps > 0 ? 1 : 0);
-      let n = steps > 0 ? steps : -steps;
-      const times: number[] = [];
-      for (let i = 0; i < 2 * n - 1; i++) times.push(STAGE_PULSE_MS);
-      digitalPulse(pins.STAGE_STEP, 1, times);
+      // queued and sent in chunks: a long move never builds a long pulse array in RAM
+      stagePending += steps;
+      if (!stageTimer) pumpStage();
     },
     indexPeriod() {
       const n = indexCount;
@@ -103,8 +115,22 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       pendingFreq = 0;
       if (wave.running) wave.stop();
     },
+    capture(fs, n, done) {
+      // allocated per capture (SERVICE only, ≤ 1 KB): the block buffers stay untouched
+      const w = new Waveform(n, { bits: 16 });
+      w.on('finish', function (buf) {
+        done(buf);
+      });
+      w.startInput(pins.HALL, fs, { repeat: false });
+    },
     hallRaw() {
       return analogRead(pins.HALL);
+    },
+    raw(channel) {
+      return analogRead(channel === RAW_HALL ? pins.HALL : channel === RAW_CURRENT ? pins.COIL_I : channel === RAW_NTC ? pins.COIL_NTC : pins.VSUPPLY);
+    },
+    homeSwitch() {
+      return variant === 'stepper' && !digitalRead(pins.STAGE_HOME);
     },
     coilAmps() {
       return coilAmpsFromAdc(analogRead(pins.COIL_I));

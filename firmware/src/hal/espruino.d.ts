@@ -60,6 +60,7 @@ declare const E: {
   getErrorFlags(): string[];
   getConsole(): string | undefined;
   reboot?: () => void;
+  hwRand(): number;
 };
 
 declare const process: {

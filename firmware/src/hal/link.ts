@@ -1,10 +1,84 @@
-// The host link: packets from the console go to the protocol dispatcher.
-import { Pen } from '../app/pen';
+// The host link: console packets (E.on('packet')) go to the protocol dispatcher, and the
+// pen's state changes, faults, warnings and telemetry go out as events. The only place
+// the protocol meets Espruino's globals.
+import { Pen, TelemetryRecord } from '../app/pen';
 import { Identity } from '../app/identity';
+import { ProtocolApi } from '../app/protocol-api';
+import { Dispatcher } from '../proto/dispatcher';
+import { STATE_NAMES, WARN_NAMES, TEXT_MAX } from '@stipple/protocol/limits';
+import { consoleWrite } from './console';
 
-export function attachLink(pen: Pen, identity: Identity): void {
-  E.on('packet', function (data: any) {
-    // replaced by the protocol dispatcher (firmware/src/proto) when it lands
-    pen.io.send(JSON.stringify({ echo: data, serial: identity.serial }));
+/** ms to let the reply drain before a reboot resets the board. */
+const REBOOT_DRAIN_MS = 50;
+
+function ctx(s: string): string {
+  return s.length > TEXT_MAX ? s.substr(0, TEXT_MAX) : s;
+}
+
+export function attachLink(pen: Pen, identity: Identity): Dispatcher {
+  const api = new ProtocolApi(pen, identity, {
+    fw: __STIPPLE_FW_VERSION__,
+    reset: function () {
+      setTimeout(function () {
+        // a hard reset where the board has one, else reload from Storage
+        if (E.reboot) E.reboot();
+        else load();
+      }, REBOOT_DRAIN_MS);
+    },
   });
+  const proto = new Dispatcher({
+    api: api,
+    write: consoleWrite,
+    crc32: E.CRC32,
+    fp: __STIPPLE_SCHEMA_FP__,
+    bench: __STIPPLE_PROFILE__ === 'bench',
+    now: function () {
+      return getTime() * 1000;
+    },
+    random: function () {
+      return E.hwRand();
+    },
+  });
+  E.on('packet', function (p: any) {
+    proto.handleFrame(p);
+  });
+  let prev = pen.sup.state;
+  let prevWarn = 0;
+  // one array reused for every record (TLM_FIELDS order)
+  const v = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  pen.events = {
+    state: function (state, fault) {
+      const body: any = { state: STATE_NAMES[state], prev: STATE_NAMES[prev], t: Math.round(getTime() * 1000) };
+      if (fault) body.why = 'fault ' + fault;
+      prev = state;
+      proto.event('state', body);
+    },
+    fault: function (code, t, context) {
+      proto.event('fault', { code: code, t: Math.round(t * 1000), ctx: ctx(context) });
+    },
+    warn: function (w) {
+      const raised = w & ~prevWarn;
+      prevWarn = w;
+      for (let b = 0; b < WARN_NAMES.length; b++) {
+        if (raised & (1 << b)) proto.event('warn', { code: WARN_NAMES[b], t: Math.round(getTime() * 1000) });
+      }
+    },
+    telemetry: function (r: TelemetryRecord, strokeUm: number[]) {
+      if (!proto.telemetryOn()) return;
+      v[0] = r.t >>> 0;
+      v[1] = r.set;
+      v[2] = r.meas;
+      v[3] = r.rate;
+      v[4] = r.drive;
+      v[5] = r.amps;
+      v[6] = Math.round(r.temp * 10);
+      v[7] = r.state;
+      v[8] = r.fault;
+      v[9] = r.warn;
+      v[10] = r.skin;
+      v[11] = r.n;
+      proto.telemetry(v, strokeUm);
+    },
+  };
+  return proto;
 }

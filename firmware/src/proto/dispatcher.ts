@@ -41,11 +41,11 @@ export function requestFlags(id: string): number {
     case 'hello': case 'status': case 'getConfig': case 'getPresets': case 'getLimits': case 'getCounters':
     case 'getFaults': case 'svcChallenge': case 'sensors': case 'calRead':
       return F_IDEMPOTENT;
-    case 'setConfig': case 'setPreset': case 'clearFaults': case 'svcLeave': case 'runStop': case 'tlmSub': case 'tlmUnsub':
+    case 'setConfig': case 'setPreset': case 'svcLeave': case 'runStop': case 'tlmSub': case 'tlmUnsub':
       return F_WRITE | F_IDEMPOTENT;
     case 'deletePreset': case 'svcEnter': case 'reboot':
       return F_WRITE;
-    case 'setLimit': case 'hold':
+    case 'setLimit': case 'hold': case 'clearFaults':
       return F_WRITE | F_SERVICE | F_IDEMPOTENT;
     case 'sweep': case 'capture': case 'calWrite': case 'calRestore':
       return F_WRITE | F_SERVICE;

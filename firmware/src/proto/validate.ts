@@ -176,7 +176,7 @@ function fields(id: string, b: any): boolean {
     case 'capture':
       return int(b, 'rate', RATE_MIN, RATE_MAX) && duty(b, 'duty') && int(b, 'n', CAPTURE_MIN, CAPTURE_MAX, true);
     case 'calWrite':
-      return obj(b, 'cal', vCal);
+      return obj(b, 'cal', vCal) && bool(b, 'trial', true);
     case 'tlmSub':
       return int(b, 'every', TLM_EVERY_MIN, TLM_EVERY_MAX) && arr(b, 'fields', 1, TLM_FIELDS.length, fieldItem, true) &&
         bool(b, 'perStroke', true);

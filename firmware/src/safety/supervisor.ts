@@ -17,6 +17,8 @@ export const FAULT_LOG_SIZE = 16;
 export interface SupervisorHooks {
   makeSafe(): void;
   changed(state: number, fault: number): void;
+  /** a fault latched (also a second one while latched): code, seconds since boot, context */
+  latched(code: number, t: number, ctx: string): void;
 }
 
 export class Supervisor {
@@ -58,6 +60,7 @@ export class Supervisor {
     this.log.push({ c: code, t: Math.round(now * 1000) / 1000, x: context });
     if (this.log.length > FAULT_LOG_SIZE) this.log.shift();
     this.faultCount++;
+    this.hooks.latched(code, now, context);
     if (this.state !== STATE.FAULT) {
       this.fault = code;
       this.state = STATE.FAULT;
@@ -87,9 +90,14 @@ export class Supervisor {
    * once a valid calibration exists. Returns '' when cleared, else why not.
    */
   clear(): string {
-    if (this.state !== STATE.FAULT) return 'no fault latched';
+    if (this.fault === FAULT.NONE) return 'no fault latched';
     if (faultNeedsTechnician(this.fault) && !this.calibrated) return 'needs a technician: calibrate the pen';
     this.fault = FAULT.NONE;
+    if (this.state === STATE.SERVICE) {
+      // a technician cleared it in SERVICE: stay there
+      this.hooks.changed(this.state, this.fault);
+      return '';
+    }
     this.state = STATE.IDLE;
     this.evaluate();
     this.hooks.changed(this.state, this.fault);

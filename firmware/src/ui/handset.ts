@@ -51,7 +51,7 @@ export class Handset {
       if (pen.sup.state === STATE.RUNNING) pen.stop();
       else if (held < ESTOP_HOLD_S) pen.start(false);
     } else if ((name === 'speedDown' || name === 'depthDown') && this.clearHeld(name, since, time)) {
-      pen.sup.clear();
+      pen.clearFault();
     } else if (held < CLEAR_HOLD_S) {
       if (name === 'speedUp') pen.nudgeRate(RATE_BUTTON_STEP);
       else if (name === 'speedDown') pen.nudgeRate(-RATE_BUTTON_STEP);

@@ -114,8 +114,8 @@ test('handler errors become typed error replies', async () => {
   pen.setConfig = () => { throw protoError('OUT_OF_RANGE', 'depth 1.9 mm is above the 1RL limit 1.5 mm'); };
   d.handleFrame(req('setConfig', 1, { depth: 1.9 }));
   expect(last(out).body).toEqual({ code: 'OUT_OF_RANGE', msg: 'depth 1.9 mm is above the 1RL limit 1.5 mm' });
-  pen.clearFaults = () => { throw new Error('boom'); };
-  d.handleFrame(req('clearFaults', 2));
+  pen.getFaults = () => { throw new Error('boom'); };
+  d.handleFrame(req('getFaults', 2));
   expect(last(out).body).toEqual({ code: 'INTERNAL', msg: 'boom' });
   pen.setPreset = (() => Promise.reject(protoError('NOT_ALLOWED', 'preset in use'))) as never;
   d.handleFrame(req('setPreset', 3, { index: 0, preset: { name: 'a', depth: 1, rate: 100, needle: '1RL', dia: 0.25, depthMin: 1, depthMax: 1, rateMin: 100, rateMax: 100 } }));

@@ -98,8 +98,21 @@ export class FakeIo implements PenIo {
   sampleStop() {
     this.blockHandler = undefined;
   }
+  /** the Hall reading (0..1) that hallRaw/raw(0) return */
+  hall = 0.37;
+  home = false;
+  captures: { fs: number; n: number; done: (buf: Uint16Array) => void }[] = [];
+  capture(fs: number, n: number, done: (buf: Uint16Array) => void) {
+    this.captures.push({ fs, n, done });
+  }
   hallRaw() {
-    return 0.37;
+    return this.hall;
+  }
+  raw(channel: number) {
+    return channel === 0 ? this.hall : channel === 1 ? 0.5 : channel === 2 ? 0.45 : 0.56;
+  }
+  homeSwitch() {
+    return this.home;
   }
   coilAmps() {
     return this.amps;

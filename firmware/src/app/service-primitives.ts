@@ -1,0 +1,235 @@
+// The calibration primitives a technician's host tool drives in SERVICE mode: hold a
+// drive level, sweep levels, capture one stroke, read raw sensors. Each is hardware
+// work (PWM, Waveform) started once and read back once; JavaScript runs per level or
+// per capture, never per sample.
+// Safety: motion only in SERVICE, with a cartridge seated and no hardware fault latched
+// (a missing calibration may stay latched: that is what is being calibrated). Once the
+// pen has a calibration (in flash, or a trial one), every reading is checked against
+// the hard depth limit and a reading beyond it latches DEPTH_LIMIT. A hold lasts only
+// while the host's heartbeats arrive, like a host-driven run.
+import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from './pen';
+import { RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY } from './pen-io';
+import { FAULT, STATE } from '../safety/fault-codes';
+import { faultNeedsTechnician } from '../safety/fault-codes';
+
+/** Default settle time of a hold, ms. */
+export const HOLD_SETTLE_MS = 200;
+/** A hold is released after this long whatever the heartbeats (coil heating), s. */
+export const HOLD_MAX_S = 30;
+/** Readings this far apart (fraction of full scale) 10 ms apart: not settled. */
+export const SETTLED_FS = 0.002;
+/** Strokes run before a capture starts, so the stroke is periodic. */
+export const CAPTURE_SETTLE_STROKES = 20;
+export const CAPTURE_DEFAULT_N = 128;
+/** Stroke-clock push fraction used when no calibration names one. */
+export const DEFAULT_PUSH = 0.45;
+/** Stepper defaults (docs/hardware.md) when no calibration is written yet. */
+export const CAM_STEPS_PER_REV = 400;
+export const CAM_LOBES = 3;
+/** Depth-stage travel a hold fraction spans, steps (3.0 mm at 1600 steps/mm). */
+export const STAGE_HOLD_STEPS = 4800;
+
+export interface PrimitiveError {
+  code: string;
+  msg: string;
+}
+
+type Done = (err: PrimitiveError | null, reply?: any) => void;
+
+export class ServicePrimitives {
+  private pen: Pen;
+  /** the pending request's completion (one at a time: the dispatcher serialises slow requests) */
+  private done: Done | undefined;
+  private timer = 0;
+  private guard = 0;
+  private holdStart = 0;
+  /** stepper: stage position of the current hold, steps from home */
+  private stageAt = 0;
+  holding = false;
+
+  constructor(pen: Pen) {
+    this.pen = pen;
+  }
+
+  /** Why motion is not allowed now, or ''. */
+  blocker(): string {
+    const sup = this.pen.sup;
+    if (sup.state !== STATE.SERVICE) return 'needs SERVICE mode';
+    if (this.pen.running()) return 'a run is in progress';
+    if (!sup.cartridge) return 'no cartridge';
+    if (sup.fault !== FAULT.NONE && !faultNeedsTechnician(sup.fault)) return 'fault ' + sup.fault + ' latched: clear it first';
+    return '';
+  }
+
+  /** Needle protrusion of a raw reading (0..1) beyond the hard limit? Latches DEPTH_LIMIT. */
+  private beyondLimit(raw: number): boolean {
+    const cal = this.pen.cal;
+    if (!cal) return false;
+    const mm = (raw - cal.hall.offset) * cal.hall.mmPerUnit;
+    const limit = this.pen.limit();
+    if (mm <= limit + LIMITS.depthMarginMm) return false;
+    this.pen.sup.latch(FAULT.DEPTH_LIMIT, this.pen.io.now(), 'service: ' + mm.toFixed(3) + ' mm, limit ' + limit);
+    return true;
+  }
+
+  /** Apply a level: voice coil drive duty, or stepper stage position (fraction of travel). */
+  private level(duty: number): void {
+    const io = this.pen.io;
+    if (io.variant === 'stepper') {
+      const want = Math.round(duty * STAGE_HOLD_STEPS);
+      io.stageMove(want - this.stageAt);
+      this.stageAt = want;
+    } else {
+      io.hold(duty);
+    }
+  }
+
+  /** Mean of four Hall readings (0..1): ADC noise down by 2. */
+  private hall(): number {
+    const io = this.pen.io;
+    return (io.hallRaw() + io.hallRaw() + io.hallRaw() + io.hallRaw()) / 4;
+  }
+
+  private begin(done: Done): string {
+    const why = this.blocker();
+    if (why) return why;
+    this.release();
+    this.done = done;
+    return '';
+  }
+
+  private finish(err: PrimitiveError | null, reply?: any): void {
+    const d = this.done;
+    this.done = undefined;
+    if (d) d(err, reply);
+  }
+
+  hold(duty: number, settleMs: number, done: Done): string {
+    const why = this.begin(done);
+    if (why) return why;
+    const self = this;
+    const io = this.pen.io;
+    this.level(duty);
+    this.timer = io.after(settleMs, function () {
+      const a = self.hall();
+      self.timer = io.after(10, function () {
+        self.timer = 0;
+        const b = self.hall();
+        if (self.beyondLimit(b)) return;
+        self.holding = true;
+        self.holdStart = io.now();
+        self.pen.heartbeat();
+        self.guard = io.every(50, function () {
+          self.watchHold();
+        });
+        self.finish(null, { hall: Math.round(b * 65535), settled: Math.abs(a - b) < SETTLED_FS });
+      });
+    });
+    return '';
+  }
+
+  /** While holding: heartbeats must keep coming, the reading must stay within the limit, and not for ever. */
+  private watchHold(): void {
+    const pen = this.pen;
+    const now = pen.io.now();
+    if (now - pen.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
+      pen.sup.latch(FAULT.LINK_LOST, now, 'hold: no heartbeat for ' + (now - pen.lastHeartbeat).toFixed(3) + ' s');
+    } else if (now - this.holdStart > HOLD_MAX_S) {
+      this.release();
+    } else {
+      this.beyondLimit(pen.io.hallRaw());
+    }
+  }
+
+  sweep(duties: number[], dwellMs: number, done: Done): string {
+    const why = this.begin(done);
+    if (why) return why;
+    const self = this;
+    const io = this.pen.io;
+    const out: number[] = [];
+    let i = 0;
+    function next(): void {
+      self.level(duties[i]);
+      self.timer = io.after(dwellMs, function () {
+        self.timer = 0;
+        const h = self.hall();
+        if (self.beyondLimit(h)) return;
+        out.push(Math.round(h * 65535));
+        if (++i < duties.length) return next();
+        self.release();
+        self.finish(null, { hall: out });
+      });
+    }
+    next();
+    return '';
+  }
+
+  capture(rate: number, duty: number, n: number, done: Done): string {
+    const why = this.begin(done);
+    if (why) return why;
+    const self = this;
+    const pen = this.pen;
+    const io = pen.io;
+    if (io.variant === 'stepper') {
+      const st = pen.cal && pen.cal.stage;
+      this.level(duty);
+      io.camRun((rate / (st ? st.lobes : CAM_LOBES)) * (st ? st.stepsPerRev : CAM_STEPS_PER_REV));
+    } else {
+      const sm = pen.cal && pen.cal.stroke;
+      io.strokeStart(rate, sm ? sm.push : DEFAULT_PUSH, duty);
+    }
+    this.timer = io.after((1000 * CAPTURE_SETTLE_STROKES) / rate, function () {
+      self.timer = 0;
+      const fs = n * rate;
+      io.capture(fs, n, function (buf) {
+        if (!self.done) return; // aborted meanwhile
+        self.release();
+        const max = Math.max.apply(null, buf as any);
+        if (self.beyondLimit(max / 65535)) return;
+        const samples: number[] = [];
+        for (let i = 0; i < buf.length; i++) samples.push(buf[i]);
+        self.finish(null, { fs: fs, samples: samples });
+      });
+    });
+    return '';
+  }
+
+  sensors(): any {
+    const io = this.pen.io;
+    const p = io.variant === 'stepper' ? io.indexPeriod() : 0;
+    return {
+      hall: Math.round(io.raw(RAW_HALL) * 65535),
+      current: Math.round(io.raw(RAW_CURRENT) * 65535),
+      ntc: Math.round(io.raw(RAW_NTC) * 65535),
+      vsupply: Math.round(io.raw(RAW_VSUPPLY) * 65535),
+      cartridge: io.cartridgePresent(),
+      home: io.homeSwitch(),
+      indexUs: Math.round(p * 1e6),
+    };
+  }
+
+  /** Drive off and stage home; timers stopped. A pending request fails with NOT_ALLOWED (why). */
+  abort(why: string): void {
+    this.release();
+    if (this.done) this.finish({ code: 'NOT_ALLOWED', msg: why });
+  }
+
+  private release(): void {
+    const io = this.pen.io;
+    if (this.timer) io.cancel(this.timer);
+    if (this.guard) io.cancel(this.guard);
+    this.timer = 0;
+    this.guard = 0;
+    this.holding = false;
+    io.driveOff();
+    if (this.stageAt) {
+      io.stageMove(-this.stageAt);
+      this.stageAt = 0;
+    }
+  }
+
+  /** Something is moving the needle or waiting to. */
+  active(): boolean {
+    return this.holding || this.done !== undefined;
+  }
+}
