@@ -5,10 +5,23 @@
 import { readFileSync } from 'fs';
 import { VirtualPen, FIRMWARE_BUNDLE } from '@stipple/host-tools/sim/virtual-pen';
 
+/**
+ * Boards whose Storage cannot hold the full firmware today (docs/hardware.md, "Boards"):
+ * the MDBT42Q has 10 × 4 KB. This test fails once the bundle fits: then move the board
+ * back into the list below.
+ */
+const STORAGE_TOO_SMALL = ['MDBT42Q'] as const;
+
 describe('firmware on the virtual board', () => {
   const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
 
-  for (const board of ['PICO', 'WIFI', 'MDBT42Q', 'ESP32'] as const) {
+  for (const board of STORAGE_TOO_SMALL) {
+    it(`${board}: the bundle (${bundle.length} bytes) does not fit its Storage yet`, () => {
+      expect(() => new VirtualPen({ seed: 11, board, bundle })).toThrow(/Unable to find or create file/);
+    });
+  }
+
+  for (const board of ['PICO', 'WIFI', 'ESP32'] as const) {
     for (const variant of ['voiceCoil', 'stepper'] as const) {
       it(`${board} ${variant}: boots without error and refuses to run uncalibrated`, () => {
         const pen = new VirtualPen({ seed: 11, board, variant, bundle });
