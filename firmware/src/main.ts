@@ -1,6 +1,6 @@
 // Firmware entry point. Runs at boot from Storage (.bootcde) or when uploaded.
 // Picks the board's pin map and the hardware layer, then boots the pen.
-import { PIN_MAPS } from './boards/pin-maps';
+import { pinMap, BoardName } from './boards/pin-maps';
 import { Pen } from './app/pen';
 import { PenIo } from './app/pen-io';
 import { readIdentity } from './app/identity';
@@ -16,7 +16,7 @@ import { attachLink } from './hal/link';
 /** Watchdog period, s: the 8 Hz housekeeping tick kicks it. */
 const WATCHDOG_S = 1;
 
-function boardKey(board: string): string {
+function boardKey(board: string): BoardName {
   if (board.indexOf('PICO') >= 0) return 'PICO';
   if (board.indexOf('WIFI') >= 0) return 'WIFI';
   if (board.indexOf('MDBT42') >= 0 || board.indexOf('PUCK') >= 0) return 'MDBT42Q';
@@ -25,7 +25,7 @@ function boardKey(board: string): string {
 }
 
 const board = process.env.BOARD;
-const pins = PIN_MAPS[boardKey(board)];
+const pins = pinMap(boardKey(board));
 const flash = storageFlash();
 const identity = readIdentity(flash);
 const store = new RecordStore(flash, E.CRC32);

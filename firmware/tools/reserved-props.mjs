@@ -67,7 +67,8 @@ export function mangleOptions(firmwareDir, rootDir, require, wireSchema) {
   const reserved = [...reservedProps(firmwareDir, rootDir, require, wireSchema)].filter((n) => n.length >= 3);
   reserved.sort();
   return {
-    mangleProps: /^[A-Za-z_$][\w$]{2,}$/,
+    // lower-case names only: UPPER_CASE members are const enums (inlined only when not mangled) and pin roles
+    mangleProps: /^[a-z_$][\w$]{2,}$/,
     reserveProps: new RegExp('^(?:' + reserved.map((n) => n.replace(/\$/g, '\\$')).join('|') + ')$'),
   };
 }

@@ -2,27 +2,28 @@
 // Their names are defined once, in the protocol's zod-free limits.
 export { STATE_NAMES, FAULT_NAMES } from '@stipple/protocol/limits';
 
-export const STATE = { BOOT: 0, IDLE: 1, READY: 2, RUNNING: 3, FAULT: 4, SERVICE: 5 };
+// const enums: esbuild inlines the numbers, so these tables cost no RAM on the pen
+export const enum STATE { BOOT = 0, IDLE = 1, READY = 2, RUNNING = 3, FAULT = 4, SERVICE = 5 }
 
-export const FAULT = {
-  NONE: 0,
-  SENSOR_RANGE: 1,
-  SENSOR_STUCK: 2,
-  OVER_CURRENT: 3,
-  OVER_TEMP: 4,
-  UNDER_VOLTAGE: 5,
-  BROWN_OUT: 6,
-  TRACKING: 7,
-  JAM: 8,
-  STALL: 9,
-  DEPTH_LIMIT: 10,
-  CARTRIDGE_REMOVED: 11,
-  WATCHDOG: 12,
-  STORAGE_CORRUPT: 13,
-  UNCALIBRATED: 14,
-  LINK_LOST: 15,
-  MAX_RUN_TIME: 16,
-};
+export const enum FAULT {
+  NONE = 0,
+  SENSOR_RANGE = 1,
+  SENSOR_STUCK = 2,
+  OVER_CURRENT = 3,
+  OVER_TEMP = 4,
+  UNDER_VOLTAGE = 5,
+  BROWN_OUT = 6,
+  TRACKING = 7,
+  JAM = 8,
+  STALL = 9,
+  DEPTH_LIMIT = 10,
+  CARTRIDGE_REMOVED = 11,
+  WATCHDOG = 12,
+  STORAGE_CORRUPT = 13,
+  UNCALIBRATED = 14,
+  LINK_LOST = 15,
+  MAX_RUN_TIME = 16,
+}
 
 /** Faults whose cause is a missing or bad record: clearing them needs a new calibration, not a button. */
 export function faultNeedsTechnician(code: number): boolean {
@@ -30,4 +31,4 @@ export function faultNeedsTechnician(code: number): boolean {
 }
 
 /** Warning bits (not latched): reported in telemetry and on the LED. */
-export const WARN = { DEPTH_NOT_REACHED: 1, LOW_BATTERY: 2, IN_AIR: 4 };
+export const enum WARN { DEPTH_NOT_REACHED = 1, LOW_BATTERY = 2, IN_AIR = 4 }
