@@ -289,7 +289,12 @@ export class ConsoleInterpreter {
   private parseLiberalObject(text: string): Record<string, unknown> | undefined {
     const strict = liberalToStrictJson(text);
     if (strict === undefined) return undefined;
-    const v = this.svc.parseJson(strict);
+    let v: unknown;
+    try {
+      v = this.svc.parseJson(strict);
+    } catch {
+      return undefined; // what the liberal scanner let through but is no value (e.g. "1.2.3"): NAK, as the device
+    }
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   }
 
