@@ -44,6 +44,11 @@ export function registerSim(program: Command): void {
       if (!(speed > 0) || !Number.isFinite(speed)) throw new CliError(`--speed must be a positive number (got "${opts.speed}")`);
       const variant = oneOf('variant', opts.variant, VARIANTS);
       const board = oneOf('board', opts.board, BOARDS);
+      // signal handlers first: a client that sees the ready line may signal us at once
+      let stop: (why: string | null) => void = () => undefined;
+      const stopped = new Promise<string | null>((resolve) => { stop = resolve; });
+      const onSignal = (): void => stop(null);
+      for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
       let server: SimPtyServer;
       try {
         server = await SimPtyServer.start({
@@ -53,6 +58,10 @@ export function registerSim(program: Command): void {
         if (e instanceof PtyError) throw new CliError(e.message);
         throw e;
       }
+      server.onFailure((w) => stop(w));
+      // a SIGKILLed server leaves no socat either (pdeathsig), only a dangling link
+      const onExit = (): void => server.killNow();
+      process.on('exit', onExit);
       const wall0 = Date.now();
       const info = {
         event: 'ready', pty: server.consolePty.path, gaugePty: server.gaugePty?.path ?? null, serial: server.pen.serial,
@@ -66,15 +75,7 @@ export function registerSim(program: Command): void {
         console.log(`  technician secret: ${info.secret}`);
         console.log(colour.dim('  Ctrl-C to stop'));
       }
-      // a SIGKILLed server leaves nothing either: socat exits when our end of the PTY closes
-      const onExit = (): void => server.killNow();
-      process.on('exit', onExit);
-      const why = await new Promise<string | null>((resolve) => {
-        process.once('SIGINT', () => resolve(null));
-        process.once('SIGTERM', () => resolve(null));
-        process.once('SIGHUP', () => resolve(null));
-        server.onFailure((w) => resolve(w));
-      });
+      const why = await stopped;
       await server.close();
       process.off('exit', onExit);
       const stats = {

@@ -1,39 +1,33 @@
-// A pseudo-terminal that other programs open like a USB serial port, made with socat:
+// A pseudo-terminal at a path of the user's choosing that other programs open like a USB
+// serial port, served with socat (one PtySession per client).
 //
-//   socat pty,raw,echo=0,link=<path>  pty,raw,echo=0,wait-slave,link=<private dir>/in
+// <path> is our symlink to the link of a *standby* session, a fresh PTY waiting for a
+// client; a spare session waits behind it. As soon as a client connects to the standby,
+// <path> is re-pointed (atomically, by rename) to the spare and a new spare starts, so a
+// client that closes the port and opens it again gets a fresh PTY instead of the one being
+// torn down. (Within the ~15 ms socat and we take to notice a client, a second opener
+// shares the first one's PTY; a client that closes within that time and reopens may find
+// <path> dangling for a moment: ENOENT, retry.) Output goes to every
+// connected client; output while none is connected is dropped, as the pen's USB port
+// (Espruino drops console output while no host has it open) and a dial indicator's UART
+// drop it, so the next client never reads a backlog of stale replies and readings.
 //
-// Clients open <path>; this process opens the private end with `serialport`. Why these
-// options: `wait-slave` on the private end only makes socat see our end close (EIO) and
-// exit, removing both links, even when this process is killed with SIGKILL; the public
-// end has no `wait-slave`, so socat keeps the public PTY open itself and survives clients
-// coming and going (stipple, the espruino CLI, screen…). Bytes written while no client
-// reads are buffered by the kernel (tens of KB) and read by the next client (serialport
-// flushes them on open); beyond a backlog bound they are dropped, as on a UART.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+// Cleanup: close() (SIGINT/SIGTERM) stops socat and removes <path>. After SIGKILL socat
+// still exits (pdeathsig) and removes its own links, leaving <path> dangling; the next
+// server at that path replaces it.
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SerialPort } from 'serialport';
+import { PtyError, PtySession } from './pty-session';
 
-/** A failure to set up or keep the PTY, with a one-line reason. */
-export class PtyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PtyError';
-  }
-}
+export { PtyError } from './pty-session';
 
 export interface SocatPtyOptions {
-  /** Bytes queued towards clients beyond which output is dropped (default 64 KB). */
+  /** Bytes queued towards a slow client beyond which output is dropped (default 64 KB). */
   maxBacklog?: number;
-  /** Give up when the links have not appeared after this long, ms (default 5000). */
-  startTimeoutMs?: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Refuse a path we must not replace: socat would unlink whatever is there. */
+/** Refuse a path we must not replace. A dangling symlink (a killed server's) is fine. */
 function checkLinkPath(p: string): void {
   if (!existsSync(path.dirname(p))) throw new PtyError(`cannot create ${p}: folder ${path.dirname(p)} does not exist`);
   let st;
@@ -43,118 +37,164 @@ function checkLinkPath(p: string): void {
     return; // nothing there
   }
   if (!st.isSymbolicLink()) throw new PtyError(`${p} exists and is not a PTY link; remove it or pick another path`);
-  const target = readlinkSync(p);
-  if (existsSync(path.resolve(path.dirname(p), target))) {
-    throw new PtyError(`${p} already links to a live ${target} (another simulator?); stop it or pick another path`);
-  }
-  // a stale link left by a killed server: socat replaces it
+  if (existsSync(p)) throw new PtyError(`${p} already links to a live ${readlinkSync(p)} (another simulator?); stop it or pick another path`);
 }
 
 export class SocatPty {
-  private cb: ((d: Uint8Array) => void) | undefined;
+  /** The path clients open. */
+  readonly path: string;
+  private readonly dir: string;
+  private readonly maxBacklog: number;
+  private readonly sessions = new Set<PtySession>();
+  /** The session the public path points at, waiting for a client. */
+  private standby: PtySession | undefined;
+  /** The next standby, started in advance. */
+  private spare: PtySession | undefined;
+  private spareReady = false;
+  private promotePending = false;
+  private n = 0;
   private closing = false;
+  private cb: ((d: Uint8Array) => void) | undefined;
   private exitCbs: ((why: string) => void)[] = [];
-  /** Bytes dropped because nobody read them. */
+  /** Bytes dropped because no client had the port open or it did not read them. */
   dropped = 0;
+  /** Client sessions so far. */
+  connections = 0;
 
-  private constructor(
-    /** The path clients open. */
-    readonly path: string,
-    private readonly child: ChildProcess,
-    private readonly port: SerialPort,
-    private readonly dir: string,
-    private readonly maxBacklog: number,
-    private readonly stderr: () => string,
-  ) {
-    port.on('data', (b: Buffer) => this.cb?.(new Uint8Array(b.buffer, b.byteOffset, b.length)));
-    port.on('error', () => undefined); // write errors after socat died: reported through onExit
-    child.on('exit', (code, sig) => {
-      if (this.closing) return;
-      const why = `socat for ${this.path} exited (${sig ?? `code ${code}`}): ${this.stderr().trim().split('\n').pop() ?? ''}`;
-      for (const f of this.exitCbs) f(why);
-    });
+  private constructor(linkPath: string, o: SocatPtyOptions) {
+    this.path = path.resolve(linkPath);
+    this.dir = mkdtempSync(path.join(tmpdir(), 'stipple-pty-'));
+    this.maxBacklog = o.maxBacklog ?? 65536;
   }
 
+  /** Serve a PTY at `linkPath`; resolves once clients can open it. */
   static async open(linkPath: string, o: SocatPtyOptions = {}): Promise<SocatPty> {
-    const pub = path.resolve(linkPath);
-    checkLinkPath(pub);
-    const dir = mkdtempSync(path.join(tmpdir(), 'stipple-pty-'));
-    const inner = path.join(dir, 'in');
-    let err = '';
-    const child = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${pub}`, `pty,raw,echo=0,wait-slave,link=${inner}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr!.on('data', (b: Buffer) => { err = (err + b.toString()).slice(-4000); });
-    let spawnError: Error | undefined;
-    child.on('error', (e) => { spawnError = e; });
-    const fail = (msg: string): never => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-      throw new PtyError(msg);
-    };
-    const deadline = Date.now() + (o.startTimeoutMs ?? 5000);
-    while (!(existsSync(pub) && existsSync(inner))) {
-      if (spawnError) {
-        const enoent = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
-        fail(enoent ? 'socat is not installed (e.g. apt-get install socat)' : `cannot run socat: ${spawnError.message}`);
-      }
-      if (child.exitCode !== null || child.signalCode !== null) fail(`socat exited: ${err.trim().split('\n').pop() ?? ''}`);
-      if (Date.now() > deadline) fail(`socat did not create ${pub} in time`);
-      await sleep(10);
-    }
-    const port = new SerialPort({ path: inner, baudRate: 115200, autoOpen: false });
+    checkLinkPath(path.resolve(linkPath));
+    const pty = new SocatPty(linkPath, o);
     try {
-      await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+      await pty.startFirst();
     } catch (e) {
-      fail(`cannot open the PTY ${inner}: ${(e as Error).message}`);
+      pty.killNow();
+      throw e;
     }
-    return new SocatPty(pub, child, port, dir, o.maxBacklog ?? 65536, () => err);
+    return pty;
   }
 
-  /** socat's process id. */
-  get pid(): number | undefined {
-    return this.child.pid;
+  /** Some client has the port open. */
+  get connected(): boolean {
+    for (const s of this.sessions) if (s.connected) return true;
+    return false;
   }
 
-  /** Send bytes to whoever has the PTY open; dropped when nobody has read the last maxBacklog bytes. */
+  /** Send bytes to every connected client; dropped if none is connected (or one has not read maxBacklog bytes). */
   write(data: Uint8Array | string): void {
-    if (this.closing || !this.port.isOpen) return;
-    const n = data.length;
-    if (this.port.writableLength + n > this.maxBacklog) {
-      this.dropped += n;
-      return;
-    }
-    this.port.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data));
+    const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data);
+    let sent = false;
+    if (!this.closing) for (const s of this.sessions) if (s.write(buf, this.maxBacklog)) sent = true;
+    if (!sent) this.dropped += buf.length;
   }
 
-  /** Bytes from the client (one receiver). */
+  /** Bytes from any client (one receiver). */
   onData(cb: (d: Uint8Array) => void): void {
     this.cb = cb;
   }
 
-  /** Called if socat dies while the PTY is meant to be open. */
+  /** Called once if the PTY cannot be served any longer. */
   onExit(cb: (why: string) => void): void {
     this.exitCbs.push(cb);
   }
 
-  /** Close our end; socat then exits and removes the links. */
+  /** Stop serving: socat exits, the path is removed. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    const exited = this.child.exitCode !== null || this.child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((r) => this.child.once('exit', () => r()));
-    await new Promise<void>((r) => (this.port.isOpen ? this.port.close(() => r()) : r()));
-    const t = setTimeout(() => this.child.kill('SIGTERM'), 1000);
-    await exited;
-    clearTimeout(t);
+    const all = [...this.sessions];
+    for (const s of all) s.stop();
+    await Promise.all(all.map((s) => s.exited()));
+    this.cleanupFiles();
+  }
+
+  /** Synchronous last resort (process 'exit' handler). */
+  killNow(): void {
+    this.closing = true;
+    for (const s of this.sessions) s.stop();
+    this.cleanupFiles();
+  }
+
+  private cleanupFiles(): void {
+    try {
+      if (readlinkSync(this.path).startsWith(this.dir)) unlinkSync(this.path);
+    } catch { /* not ours or gone */ }
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Last resort from a process 'exit' handler (synchronous): stop socat now. */
-  killNow(): void {
-    this.closing = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    rmSync(this.dir, { recursive: true, force: true });
+  private fail(why: string): void {
+    if (this.closing) return;
+    void this.close();
+    for (const f of this.exitCbs) f(why);
+  }
+
+  private newSession(): PtySession {
+    const s = new PtySession(this.dir, ++this.n, {
+      onConnect: (x) => this.onClient(x),
+      onData: (d) => this.cb?.(d),
+      onEnd: (x, err) => this.ended(x, err),
+    });
+    this.sessions.add(s);
+    return s;
+  }
+
+  /** Start the first session and point the public path at it, then start a spare. */
+  private async startFirst(): Promise<void> {
+    const s = this.newSession();
+    this.standby = s;
+    await s.start();
+    this.link(s);
+    await this.startSpare();
+  }
+
+  /** A second session, ready to take over the public path the moment a client takes the standby. */
+  private async startSpare(): Promise<void> {
+    const s = this.newSession();
+    this.spare = s;
+    this.spareReady = false;
+    await s.start();
+    if (this.closing) { s.stop(); return; }
+    this.spareReady = true;
+    if (this.promotePending) this.promote();
+  }
+
+  /** Point the public path at the spare (now the standby) and start a new spare. */
+  private promote(): void {
+    if (this.closing) return;
+    if (!this.spare || !this.spareReady) { this.promotePending = true; return; }
+    this.promotePending = false;
+    this.standby = this.spare;
+    this.spare = undefined;
+    this.link(this.standby);
+    this.startSpare().catch((e: Error) => this.fail(e.message));
+  }
+
+  /** Atomic re-point: a client opening <path> gets either the old standby or the new one, never nothing. */
+  private link(s: PtySession): void {
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try { unlinkSync(tmp); } catch { /* none */ }
+    symlinkSync(s.pubLink, tmp);
+    renameSync(tmp, this.path);
+  }
+
+  private onClient(s: PtySession): void {
+    this.connections++;
+    if (s === this.standby) this.promote();
+    else if (s === this.spare) { this.spare = undefined; this.startSpare().catch((e: Error) => this.fail(e.message)); }
+  }
+
+  private ended(s: PtySession, err: string | undefined): void {
+    this.sessions.delete(s);
+    if (this.closing) return;
+    if (err) { this.fail(err); return; }
+    // a client that left before we connected ends the standby (or spare) itself: replace it
+    if (s === this.standby) this.promote();
+    else if (s === this.spare) { this.spare = undefined; this.startSpare().catch((e: Error) => this.fail(e.message)); }
   }
 }
