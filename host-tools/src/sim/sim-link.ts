@@ -10,6 +10,7 @@
 // the pen as fast as the simulation runs, yet every timeout and heartbeat is in virtual
 // time. A virtual-time limit per call turns a host that waits for something the pen never
 // sends into a clear error instead of a silent hang.
+import { performance } from 'node:perf_hooks';
 import type { VirtualBoard } from './board';
 import type { VirtualPen } from './virtual-pen';
 import { SimConsoleTransport } from './sim-console-transport';
@@ -42,6 +43,8 @@ export interface SimLinkStats {
   timers: number;
   /** Chunks of console output delivered to the host. */
   deliveries: number;
+  /** Wall time spent inside the board (the rest of a run's wall time is the link's and the host's), ms. */
+  boardMs: number;
 }
 
 /** Granularity at which a slice checks for output from the pen, s. */
@@ -55,7 +58,7 @@ export class SimLink {
   readonly clock: VirtualHostClock;
   /** The pen's console as the host's ByteTransport. */
   readonly transport: SimConsoleTransport;
-  readonly stats: SimLinkStats = { slices: 0, timers: 0, deliveries: 0 };
+  readonly stats: SimLinkStats = { slices: 0, timers: 0, deliveries: 0, boardMs: 0 };
   private readonly sliceS: number;
   private readonly limitS: number;
   private driving = false;
@@ -127,8 +130,10 @@ export class SimLink {
         // a slice ends early (at 1 ms granularity) once the pen has said something, so
         // replies reach the host within ~1 ms of virtual time while idle slices stay long
         const target = Math.min(now + this.sliceS, this.clock.nextDueS(), endS);
+        const w0 = performance.now();
         do this.board.runUntil(Math.min(this.board.now + STEP_S, target));
         while (this.board.now < target && !this.transport.holding);
+        this.stats.boardMs += performance.now() - w0;
         this.stats.slices++;
       }
     } finally {

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { SerialPort } from 'serialport';
+import { schemaFingerprint } from '@stipple/protocol';
+import { PenClient } from '@stipple/host-tools/link';
+import { SerialTransport } from '@stipple/host-tools/link/serial-transport';
 import { parseGaugeLine } from '@stipple/host-tools/sim/pty/gauge-line';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -126,6 +129,18 @@ describeIfSocat('stipple sim --pty', () => {
     again.write('2+3\r');
     expect(await got2).toContain('=5');
     await closePort(again);
+  });
+
+  test('PenClient over SerialTransport: hello and status through the PTY, in real time', async () => {
+    const transport = await SerialTransport.open(path.join(tmp, 'pen'));
+    const client = new PenClient(transport, { hostName: 'pty-test' });
+    try {
+      const info = await client.connect();
+      expect(info).toMatchObject({ serial: 'SIM-V-000003', fp: schemaFingerprint(), drive: 'voiceCoil' });
+      expect((await client.status()).uptimeMs).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
   });
 
   test('the gauge streams readings at ~10 Hz and answers ? and R at once', async () => {

@@ -1,5 +1,9 @@
 // SimLink: host code and the virtual pen on one virtual timeline.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FAULT_NAMES, schemaFingerprint } from '@stipple/protocol';
 import { PenClient, PenError } from '@stipple/host-tools/link';
+import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import { SimLink, SimLinkTimeout } from '@stipple/host-tools/sim/sim-link';
 import { VirtualPen } from '@stipple/host-tools/sim/virtual-pen';
 
@@ -77,4 +81,55 @@ test('run/until/advance refuse to overlap', async () => {
   const a = link.advance(0.05);
   await expect(link.advance(0.05)).rejects.toThrow(/already in progress/);
   await a;
+});
+
+describe('PenClient over the sim link (connectSimPen)', () => {
+  const BENCH = readFileSync(path.join(__dirname, '../../../firmware/dist/stipple-bench.js'), 'latin1');
+
+  test('hello: the pen answers with its identity and this host\'s schema fingerprint, in virtual milliseconds', async () => {
+    const { pen, link, client, info, close } = await connectSimPen({ seed: 2 });
+    try {
+      expect(info).toMatchObject({ serial: pen.serial, fp: schemaFingerprint(), drive: 'voiceCoil', board: 'PICO' });
+      expect(link.now).toBeLessThan(0.1);
+      expect((await link.run(client.status())).uptimeMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await close();
+    }
+  });
+
+  test('heartbeats go out every 50 ms of virtual time and keep a host-driven run alive', async () => {
+    const { link, client, close } = await connectSimPen({ seed: 4, bundle: BENCH });
+    try {
+      const beats: number[] = [];
+      const write = link.transport.write.bind(link.transport);
+      link.transport.write = (d: Uint8Array) => {
+        if (Buffer.from(d).toString('latin1').includes('"i":"hb"')) beats.push(link.now);
+        write(d);
+      };
+      await link.run(client.startRun({ depth: 1.0, rate: 100, maxS: 60 }));
+      await link.advance(3);
+      const st = await link.run(client.status());
+      expect([st.state, st.running]).toEqual(['RUNNING', true]);
+      expect(beats.length).toBeGreaterThanOrEqual(60);
+      const gaps = beats.slice(1).map((t, i) => t - beats[i]!);
+      for (const g of gaps) expect(g).toBeCloseTo(0.05, 9);
+      await link.run(client.stopRun());
+      expect((await link.run(client.status())).running).toBe(false);
+    } finally {
+      await close();
+    }
+  });
+
+  test('heartbeats slower than the pen\'s 200 ms timeout: the pen stops the run (LINK_LOST)', async () => {
+    const { link, client, close } = await connectSimPen({ seed: 4, bundle: BENCH, client: { heartbeatMs: 300 } });
+    try {
+      const faults: number[] = [];
+      client.onEvent((e) => { if (e.id === 'fault') faults.push(e.body.code); });
+      await link.run(client.startRun({ depth: 1.0, rate: 100, maxS: 60 }));
+      await link.until(() => faults.length > 0, { limitS: 1 });
+      expect(FAULT_NAMES[faults[0]!]).toBe('LINK_LOST');
+    } finally {
+      await close();
+    }
+  });
 });
