@@ -80,7 +80,7 @@ export function registerSim(program: Command): void {
       process.off('exit', onExit);
       const stats = {
         event: 'stopped', virtualSeconds: server.pen.board.now, wallSeconds: (Date.now() - wall0) / 1000,
-        lagSeconds: server.pacer.lagS, consoleBytesDropped: server.consolePty.dropped, gaugeLines: server.gauge?.lines ?? 0,
+        lagSeconds: server.pacer.lagS, simLoad: server.pacer.busyMs / Math.max(1, Date.now() - wall0), consoleBytesDropped: server.consolePty.dropped, gaugeLines: server.gauge?.lines ?? 0,
         error: why,
       };
       if (opts.json) process.stdout.write(JSON.stringify(stats) + '\n');
