@@ -84,6 +84,8 @@ export const DWELL_MAX_MS = 2000;
 export const SWEEP_MAX = 64;
 export const CAPTURE_MIN = 16;
 export const CAPTURE_MAX = 512;
+/** Signals a capture can record: the Hall sensor (needle bar position) or the coil current sense. */
+export const CAPTURE_CHANNELS = ['hall', 'current'];
 /** Raw ADC readings are sent as integers 0..RAW_MAX (analogRead()·65535, Waveform samples as is). */
 export const RAW_MAX = 65535;
 export const CAL_TABLE_MAX = 16;

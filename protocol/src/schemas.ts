@@ -170,9 +170,12 @@ export const REQUESTS = {
     doc: 'Hold each level for dwellMs and read the Hall sensor at the end of each dwell.',
   },
   capture: {
-    req: z.strictObject({ rate: Rate, duty: Fraction, n: int(L.CAPTURE_MIN, L.CAPTURE_MAX).optional() }),
+    req: z.strictObject({
+      rate: Rate, duty: Fraction, n: int(L.CAPTURE_MIN, L.CAPTURE_MAX).optional(),
+      ch: oneOf(L.CAPTURE_CHANNELS as ('hall' | 'current')[]).optional().describe('signal to record (default hall); current: the coil current sense, for back-EMF identification'),
+    }),
     rep: z.strictObject({ fs: num(1, 1e6).describe('sample rate, Hz'), samples: z.array(Raw).max(L.CAPTURE_MAX) }),
-    doc: 'Run strokes at rate/duty and capture one stroke of raw Hall samples.',
+    doc: 'Run strokes at rate/duty and capture one stroke of raw samples (Hall, or the coil current sense with ch: "current").',
   },
   sensors: {
     req: empty,

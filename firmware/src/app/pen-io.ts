@@ -38,8 +38,8 @@ export interface PenIo {
   sample(rate: number, strokesPerBlock: number, onBlock: (buf: Uint16Array) => void): void;
   sampleStop(): void;
 
-  /** One-shot capture of n Hall samples at fs Hz (hardware-timed); `done` gets them. */
-  capture(fs: number, n: number, done: (buf: Uint16Array) => void): void;
+  /** One-shot capture of n samples at fs Hz (hardware-timed) of the Hall sensor, or of the coil current sense when `current`; `done` gets them. */
+  capture(fs: number, n: number, done: (buf: Uint16Array) => void, current?: boolean): void;
 
   /** Hall sensor, 0..1 of full scale. */
   hallRaw(): number;

@@ -240,7 +240,7 @@ export class ProtocolApi implements PenApi {
   capture(req: any): any {
     const prim = this.prim;
     return this.slow(function (done) {
-      return prim.capture(req.rate, req.duty, req.n !== undefined ? req.n : CAPTURE_DEFAULT_N, done);
+      return prim.capture(req.rate, req.duty, req.n !== undefined ? req.n : CAPTURE_DEFAULT_N, done, req.ch === 'current');
     });
   }
 

@@ -164,7 +164,8 @@ export class ServicePrimitives {
     return '';
   }
 
-  capture(rate: number, duty: number, n: number, done: Done): string {
+  /** Strokes at rate/duty, then one stroke of n samples of the Hall sensor (or, with `current`, the coil current sense: back-EMF identification). */
+  capture(rate: number, duty: number, n: number, done: Done, current?: boolean): string {
     const why = this.begin(done);
     if (why) return why;
     const self = this;
@@ -184,12 +185,13 @@ export class ServicePrimitives {
       io.capture(fs, n, function (buf) {
         if (!self.done) return; // aborted meanwhile
         self.release();
-        const max = Math.max.apply(null, buf as any);
-        if (self.beyondLimit(max / 65535)) return;
+        // the limit check needs the needle's position: a current capture checks one Hall
+        // reading only (the host captures the Hall at the same rate and duty first)
+        if (self.beyondLimit(current ? self.hall() : Math.max.apply(null, buf as any) / 65535)) return;
         const samples: number[] = [];
         for (let i = 0; i < buf.length; i++) samples.push(buf[i]);
         self.finish(null, { fs: fs, samples: samples });
-      });
+      }, current);
     });
     return '';
   }

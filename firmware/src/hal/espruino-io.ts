@@ -115,13 +115,13 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       pendingFreq = 0;
       if (wave.running) wave.stop();
     },
-    capture(fs, n, done) {
+    capture(fs, n, done, current) {
       // allocated per capture (SERVICE only, ≤ 1 KB): the block buffers stay untouched
       const w = new Waveform(n, { bits: 16 });
       w.on('finish', function (buf) {
         done(buf);
       });
-      w.startInput(pins.HALL, fs, { repeat: false });
+      w.startInput(current ? pins.COIL_I : pins.HALL, fs, { repeat: false });
     },
     hallRaw() {
       return analogRead(pins.HALL);

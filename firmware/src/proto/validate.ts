@@ -5,7 +5,7 @@
 // maps zod issues). Checked by golden vectors, a property test and a fuzz test.
 // Cheap by design: a few statements per field, no allocation unless a check fails.
 import {
-  CAL_ABS_MAX, CAL_TABLE_MAX, CAPTURE_MAX, CAPTURE_MIN, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
+  CAL_ABS_MAX, CAL_TABLE_MAX, CAPTURE_CHANNELS, CAPTURE_MAX, CAPTURE_MIN, DEPTH_MAX_MM, DEPTH_MIN_MM, DEPTH_STEP_MM,
   DIA_MAX_MM, DIA_MIN_MM, DIA_STEP_MM, DWELL_MAX_MS, DWELL_MIN_MS, FP_HEX, HEX_RE, MAC_HEX, MAX_PRESETS,
   AUTO_OFF_MAX_MIN, AUTO_OFF_MIN_MIN, MAX_RUN_MAX_MIN, MAX_RUN_MIN_MIN, NAME_MAX, NEEDLES, PEDAL_MODES,
   PRINTABLE_RE, RATE_MAX, RATE_MIN, RUN_MAX_S, SWEEP_MAX, TEXT_MAX, TLM_EVERY_MAX, TLM_EVERY_MIN, TLM_FIELDS,
@@ -174,7 +174,8 @@ function fields(id: string, b: any): boolean {
     case 'sweep':
       return arr(b, 'duties', 1, SWEEP_MAX, duty) && int(b, 'dwellMs', DWELL_MIN_MS, DWELL_MAX_MS);
     case 'capture':
-      return int(b, 'rate', RATE_MIN, RATE_MAX) && duty(b, 'duty') && int(b, 'n', CAPTURE_MIN, CAPTURE_MAX, true);
+      return int(b, 'rate', RATE_MIN, RATE_MAX) && duty(b, 'duty') && int(b, 'n', CAPTURE_MIN, CAPTURE_MAX, true) &&
+        en(b, 'ch', CAPTURE_CHANNELS, true);
     case 'calWrite':
       return obj(b, 'cal', vCal) && bool(b, 'trial', true);
     case 'tlmSub':

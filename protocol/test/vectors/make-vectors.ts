@@ -141,5 +141,11 @@ env('unknown message', frame('fly', {}), 'UNKNOWN_MESSAGE');
 env('body not JSON', frame('status', '{oops', { rawBody: true }), 'BAD_FRAME');
 env('body empty string', frame('status', '', { rawBody: true }), 'BAD_FRAME');
 
+// capture channels (appended: earlier vectors keep their seq numbers)
+ok('capture current', 'capture', { rate: 50, duty: 0.35, n: 256, ch: 'current' }, 'capture');
+ok('capture hall named', 'capture', { rate: 100, duty: 0.4, ch: 'hall' }, 'capture');
+bad('capture unknown channel', 'capture', { rate: 100, duty: 0.4, ch: 'ntc' }, 'BAD_FIELD');
+bad('capture channel not a string', 'capture', { rate: 100, duty: 0.4, ch: 1 }, 'BAD_FIELD');
+
 writeFileSync(path.join(__dirname, 'requests.json'), JSON.stringify({ fp: FP, vectors: v }, null, 1) + '\n');
 console.log(`${v.length} vectors`);
