@@ -1,7 +1,10 @@
 // `stipple sim --pty <path>`: serve a virtual pen on a pseudo-terminal until killed, so
 // that stipple commands, the espruino CLI or a terminal open it like a USB serial port;
 // `--gauge-pty` also serves the technician's dial indicator. Same seed, same pen.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
+import { FIRMWARE_BUNDLE } from '../../sim/virtual-pen';
 import { SimPtyServer } from '../../sim/pty/pty-server';
 import { PtyError } from '../../sim/pty/socat-pty';
 import { CliError, colour } from '../output';
@@ -44,6 +47,7 @@ export function registerSim(program: Command): void {
       if (!(speed > 0) || !Number.isFinite(speed)) throw new CliError(`--speed must be a positive number (got "${opts.speed}")`);
       const variant = oneOf('variant', opts.variant, VARIANTS);
       const board = oneOf('board', opts.board, BOARDS);
+      if (!existsSync(FIRMWARE_BUNDLE)) throw new CliError(`${path.relative(process.cwd(), FIRMWARE_BUNDLE)} is missing: run \`npm run build\``);
       // signal handlers first: a client that sees the ready line may signal us at once
       let stop: (why: string | null) => void = () => undefined;
       const stopped = new Promise<string | null>((resolve) => { stop = resolve; });
