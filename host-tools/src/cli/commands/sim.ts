@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { FIRMWARE_BUNDLE } from '../../sim/virtual-pen';
 import { SimPtyServer } from '../../sim/pty/pty-server';
+import { StorageError } from '../../sim/board';
 import { PtyError } from '../../sim/pty/socat-pty';
 import { CliError, colour } from '../output';
 
@@ -60,6 +61,7 @@ export function registerSim(program: Command): void {
         });
       } catch (e) {
         if (e instanceof PtyError) throw new CliError(e.message);
+        if (e instanceof StorageError) throw new CliError(`the firmware bundle does not fit the virtual ${board}'s Storage (${e.message})`);
         throw e;
       }
       server.onFailure((w) => stop(w));
