@@ -4,6 +4,9 @@ import { CliError, colour } from './output';
 import { registerPorts } from './commands/ports';
 import { registerDemo } from './commands/demo';
 import { registerSim } from './commands/sim';
+import { registerInfo } from './commands/info';
+import { registerFlash } from './commands/flash';
+import { registerMonitor } from './commands/monitor';
 
 const program = new Command();
 program
@@ -15,6 +18,9 @@ program
 registerPorts(program);
 registerDemo(program);
 registerSim(program);
+registerInfo(program);
+registerFlash(program);
+registerMonitor(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);

@@ -5,5 +5,5 @@ export type { ClockTimer, HostClock } from './clock';
 export { PenError } from './errors';
 export type { LinkFailure } from './errors';
 export { PenClient } from './pen-client';
-export type { PenClientOptions, PenEvent, RequestOptions } from './pen-client';
+export type { PenClientOptions, PenEvent, RequestOptions, UploadOptions } from './pen-client';
 // SerialTransport lives in './serial-transport' (imports the native serialport binding).

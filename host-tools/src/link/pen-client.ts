@@ -6,9 +6,9 @@
 // HEARTBEAT_INTERVAL_MS.
 import { createHmac } from 'node:crypto';
 import {
-  ERR_ID, EVENTS, F_IDEMPOTENT, HEARTBEAT_INTERVAL_MS, PROTOCOL_VERSION, REQUEST_FLAGS, SEQ_MAX, PacketParser,
-  checkEvent, checkReply, decodeEnvelope, decodeTelemetry, encodeEventPacket, encodeFileUpload, encodeFrameJson,
-  schemaFingerprint,
+  ERR_ID, EVENTS, F_IDEMPOTENT, HEARTBEAT_INTERVAL_MS, PKT_EVAL, PKT_RESPONSE, PROTOCOL_VERSION, REQUEST_FLAGS, SEQ_MAX,
+  PacketParser, checkEvent, checkReply, decodeEnvelope, decodeTelemetry, encodeEventPacket, encodeFileUpload,
+  encodeFrameJson, encodePacket, schemaFingerprint, unsafeLength,
 } from '@stipple/protocol';
 import type {
   Calibration, ConfigPatch, EventBody, EventId, ErrorBody, ErrorCode, Info, Preset, ReplyBody, RequestBody, RequestId,
@@ -34,6 +34,15 @@ export interface PenClientOptions {
   seq?: number;
 }
 
+export interface UploadOptions {
+  /** Wait this long for each packet's ACK, ms (default 3000). */
+  ackTimeoutMs?: number;
+  /** Called after each ACKed packet with the file bytes sent so far. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  /** Stop between packets when aborted (rejects with LINK_CLOSED; the file stays incomplete). */
+  signal?: AbortSignal;
+}
+
 export interface RequestOptions {
   timeoutMs?: number;
   retries?: number;
@@ -47,6 +56,11 @@ export type PenEvent =
 
 interface AckWaiter {
   resolve: () => void;
+  reject: (e: PenError) => void;
+}
+
+interface EvalWaiter {
+  resolve: (text: string) => void;
   reject: (e: PenError) => void;
 }
 
@@ -75,6 +89,9 @@ export class PenClient {
   private readonly eventCbs = new Set<(e: PenEvent) => void>();
   private readonly textCbs = new Set<(t: string) => void>();
   private readonly problemCbs = new Set<(e: PenError) => void>();
+  /** EVAL packets waiting for their RESPONSE packet, by tag. */
+  private readonly evalWaiters = new Map<number, EvalWaiter>();
+  private evalTag = 0;
   private readonly timeoutMs: number;
   private readonly retries: number;
   /** The pen's hello reply, after connect(). */
@@ -90,7 +107,10 @@ export class PenClient {
     this.clock = opts.clock ?? realClock;
     this.seq = opts.seq ?? 1 + Math.floor(Math.random() * 0x3fffffff);
     this.parser = new PacketParser((item) => {
-      if (item.kind === 'packet') this.onPacket(item.json);
+      if (item.kind === 'packet') {
+        if (item.type === PKT_RESPONSE) this.onEvalResponse(item.json);
+        else this.onPacket(item.json);
+      }
       else if (item.kind === 'ack') this.onAck(false);
       else if (item.kind === 'nak') this.onAck(true);
       else for (const cb of this.textCbs) cb(item.text);
@@ -284,7 +304,27 @@ export class PenClient {
     this.pending.clear();
     for (const u of this.unacked) u.waiter?.reject(new PenError('LINK_CLOSED', 'link closed'));
     this.unacked = [];
+    this.failEvals(new PenError('LINK_CLOSED', 'link closed before the interpreter answered'));
     await this.transport.close();
+  }
+
+  /**
+   * The pen has just been reset (reboot, power cycle): nothing sent before will be ACKed
+   * or answered any more. Fails what is outstanding with LINK_CLOSED and starts counting
+   * ACKs afresh, so that the next request's ACK is not taken for an old packet's.
+   */
+  resetLink(): void {
+    this.stopHeartbeat();
+    for (const p of this.pending.values()) {
+      this.clock.clearTimeout(p.timer);
+      p.reject(new PenError('LINK_CLOSED', `the pen was reset before the reply to ${p.id}`, p.id));
+    }
+    this.pending.clear();
+    for (const u of this.unacked) u.waiter?.reject(new PenError('LINK_CLOSED', 'the pen was reset'));
+    this.unacked = [];
+    this.failEvals(new PenError('LINK_CLOSED', 'the pen was reset before the interpreter answered'));
+    this.lastEventSeq = 0;
+    this.info = undefined;
   }
 
   // ---------------- heartbeat ----------------
@@ -376,11 +416,19 @@ export class PenClient {
 
   /**
    * Upload a file into the pen's Storage with FILE_SEND + DATA packets, each sent after
-   * the previous one's ACK (e.g. the firmware bundle as '.bootcde').
+   * the previous one's ACK (e.g. the firmware bundle as '.bootcde'). `onProgress` sees
+   * the bytes sent so far; `signal` stops between packets (the file is then incomplete).
    */
-  async uploadFile(fn: string, data: Uint8Array | string, ackTimeoutMs = 3000): Promise<void> {
-    for (const pk of encodeFileUpload(fn, data)) {
+  async uploadFile(fn: string, data: Uint8Array | string, o: number | UploadOptions = {}): Promise<void> {
+    const opts: UploadOptions = typeof o === 'number' ? { ackTimeoutMs: o } : o;
+    const ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+    const packets = encodeFileUpload(fn, data);
+    const total = packets.slice(1).reduce((n, pk) => n + pk.length - 4, 0);
+    let sent = 0;
+    for (let k = 0; k < packets.length; k++) {
+      const pk = packets[k]!;
       if (this.closed) throw new PenError('LINK_CLOSED', 'link closed during upload');
+      if (opts.signal?.aborted) throw new PenError('LINK_CLOSED', `upload of ${fn} stopped after ${sent} of ${total} bytes`);
       await new Promise<void>((resolve, reject) => {
         const t = this.clock.setTimeout(() => {
           waiter.resolve = waiter.reject = () => undefined;
@@ -389,6 +437,55 @@ export class PenClient {
         const waiter: AckWaiter = { resolve: () => { this.clock.clearTimeout(t); resolve(); }, reject: (e: PenError) => { this.clock.clearTimeout(t); reject(e); } };
         this.sendPacket(pk, 0, waiter);
       });
+      if (k > 0) sent += pk.length - 4;
+      opts.onProgress?.(sent, total);
     }
+  }
+
+  // ---------------- the interpreter (EVAL packets) ----------------
+
+  /**
+   * Evaluate a JavaScript *expression* in the pen's interpreter with an EVAL packet and
+   * return its value as `E.toJS` text (numbers and arrays of numbers parse as JSON).
+   * Works whatever firmware runs, or none (a bare REPL): what `stipple flash` probes,
+   * verifies and recovers with. Each expression is sent as `[tag,(expr)]` so that its
+   * RESPONSE is matched by tag, never taken for another's (e.g. one from before a reset).
+   * NAK when the code throws (the pen prints the error as REPL text).
+   */
+  evaluate(expr: string, timeoutMs = 2000): Promise<string> {
+    if (this.closed) return Promise.reject(new PenError('LINK_CLOSED', 'link closed'));
+    this.evalTag = this.evalTag >= 999999 ? 1 : this.evalTag + 1;
+    const tag = this.evalTag;
+    let code = `[${tag},(${expr})]`;
+    while (unsafeLength(code.length)) code += ' ';
+    const packet = encodePacket(PKT_EVAL, code);
+    return new Promise<string>((resolve, reject) => {
+      const finish = (e: PenError | undefined, text?: string): void => {
+        if (this.evalWaiters.get(tag) !== w) return;
+        this.evalWaiters.delete(tag);
+        this.clock.clearTimeout(t);
+        if (e) reject(e);
+        else resolve(text!);
+      };
+      const w: EvalWaiter = { resolve: (text) => finish(undefined, text), reject: (e) => finish(e) };
+      const t = this.clock.setTimeout(() => finish(new PenError('TIMEOUT', `the pen's interpreter did not answer within ${timeoutMs} ms`)), timeoutMs);
+      this.evalWaiters.set(tag, w);
+      // a NAK means the code threw: no RESPONSE follows
+      this.sendPacket(packet, 0, {
+        resolve: () => undefined,
+        reject: (e) => w.reject(e.code === 'NAK' ? new PenError('NAK', 'the pen\'s interpreter refused the code (it threw)') : e),
+      });
+    });
+  }
+
+  private onEvalResponse(text: string): void {
+    const m = /^\[(\d+),([\s\S]*)\]$/.exec(text);
+    if (!m) return; // not one of ours
+    this.evalWaiters.get(Number(m[1]))?.resolve(m[2]!);
+  }
+
+  private failEvals(e: PenError): void {
+    const ws = [...this.evalWaiters.values()];
+    for (const w of ws) w.reject(e);
   }
 }

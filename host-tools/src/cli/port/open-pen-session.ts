@@ -1,0 +1,41 @@
+// The shared --port handling: the options every pen command takes, and opening the pen
+// they name. `withPenSession` always closes the session and turns any link failure into
+// the CLI's one-line reason.
+import type { Command } from 'commander';
+import { linkFailure } from './link-failure';
+import type { PenSession } from './pen-session';
+import { SerialSession } from './serial-session';
+import { SimSession } from './sim-session';
+import { parseSeed, parseSimVariant, simPenOptions, SIM_VARIANTS } from './sim-pen-options';
+
+export interface PortOptions {
+  port: string;
+  seed: string;
+  variant: string;
+  /** Technician secret (hex) for SERVICE requests on a real pen. */
+  secret?: string;
+}
+
+export function addPortOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--port <port>', 'serial port path, a PTY made by `stipple sim --pty`, or "sim" for an in-process virtual pen')
+    .option('--seed <n>', 'with --port sim: the virtual pen\'s seed (same seed, same pen)', '1')
+    .option('--variant <v>', `with --port sim: ${SIM_VARIANTS.join(' | ')} (bench: the bench firmware build)`, 'voiceCoil');
+}
+
+export async function openPenSession(o: PortOptions): Promise<PenSession> {
+  if (o.port === 'sim') return SimSession.open(simPenOptions(parseSeed(o.seed), parseSimVariant(o.variant)));
+  return SerialSession.open(o.port, o.secret);
+}
+
+/** Open the pen, run `fn`, close it whatever happens; failures become one-line CliErrors. */
+export async function withPenSession<T>(o: PortOptions, fn: (s: PenSession) => Promise<T>): Promise<T> {
+  const s = await openPenSession(o);
+  try {
+    return await fn(s);
+  } catch (e) {
+    throw linkFailure(e, o.port);
+  } finally {
+    await s.close().catch(() => undefined);
+  }
+}
