@@ -136,6 +136,16 @@ describe('Pen: running', () => {
     });
   }
 
+  it('no coil current at the end of a block (needle at rest between strokes) is not an open coil', () => {
+    const { pen, io } = makePen();
+    pen.settings.rate = 100;
+    // current flows only during the push, the first half of each stroke; blocks end at phase 0
+    io.coilAmps = () => ((io.t * 100) % 1 > 0.05 && (io.t * 100) % 1 < 0.5 ? 0.5 : 0);
+    pen.start(false);
+    runBlocks(io, pen, 40);
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+  });
+
   it('a frozen sensor is SENSOR_STUCK', () => {
     const { pen, io } = makePen();
     pen.start(false);

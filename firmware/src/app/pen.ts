@@ -113,6 +113,9 @@ export class Pen {
   private tempEst = THERMAL.ambientC;
   private telCount = 0;
   private lastBlockT = 0;
+  /** largest coil current magnitude of the last probe across a stroke, A (-1: none yet this run) */
+  private ampsPeak = -1;
+  private probeTimer = 0;
   private dirty = false;
 
   constructor(io: PenIo, store: RecordStore) {
@@ -194,6 +197,7 @@ export class Pen {
   /** Drive off and needle retracted; stops sampling. Called by the supervisor on every fault. */
   safe(): void {
     this.io.driveOff();
+    this.stopProbe();
     this.io.sampleStop();
     if (this.vc) this.vc.stop();
     if (this.stage) {
@@ -250,6 +254,7 @@ export class Pen {
     this.lastSave = this.runStart;
     this.lastBlockT = this.runStart;
     this.blocks = 0;
+    this.ampsPeak = -1;
     this.airBlocks = 0;
     this.trackingBlocks = 0;
     this.counters.running = true;
@@ -271,6 +276,7 @@ export class Pen {
       if (this.vc) this.vc.stop();
       this.endRunBookkeeping();
     }
+    this.stopProbe();
     this.hostRun = false;
     this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
   }
@@ -345,7 +351,11 @@ export class Pen {
     if (this.io.variant === 'voiceCoil') {
       amps = this.io.coilAmps();
       if (amps > LIMITS.maxCoilA) return this.sup.latch(FAULT.OVER_CURRENT, now, 'coil ' + amps.toFixed(2) + ' A');
-      if (this.vc && this.vc.drive() > 0.2 && amps < LIMITS.openCoilA && this.blocks > 2) return this.sup.latch(FAULT.TRACKING, now, 'coil open: ' + amps.toFixed(3) + ' A');
+      // coil open: a block ends at a fixed phase of the stroke clock, where the needle may be at
+      // rest with no current (low rates), so one reading there proves nothing: every 8th block
+      // probe four times across one stroke and judge the largest
+      if ((this.blocks & 7) === 2 && !this.probeTimer) this.probeCurrent(rate);
+      if (this.vc && this.vc.drive() > 0.2 && this.ampsPeak >= 0 && this.ampsPeak < LIMITS.openCoilA) return this.sup.latch(FAULT.TRACKING, now, 'coil open: ' + this.ampsPeak.toFixed(3) + ' A');
       const r0 = cal.actuator ? cal.actuator.r : 4;
       this.tempEst += ((THERMAL.ambientC + amps * amps * r0 * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
     }
@@ -415,6 +425,29 @@ export class Pen {
         su.length = 0;
       }
     }
+  }
+
+  /** Read the coil current now and three more times a quarter stroke apart; keep the largest magnitude. */
+  private probeCurrent(rate: number): void {
+    const io = this.io;
+    const self = this;
+    let n = 0;
+    let peak = 0;
+    function read(): void {
+      const a = io.coilAmps();
+      const m = a < 0 ? -a : a;
+      if (m > peak) peak = m;
+      if (++n < 4) return;
+      self.stopProbe();
+      self.ampsPeak = peak;
+    }
+    read();
+    this.probeTimer = io.every(250 / rate, read);
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer) this.io.cancel(this.probeTimer);
+    this.probeTimer = 0;
   }
 
   private setWarn(w: number): void {
