@@ -364,16 +364,31 @@ export class PenClient {
   clearFaults() { return this.request('clearFaults', {}); }
   sensors() { return this.request('sensors', {}); }
   calRead() { return this.request('calRead', {}); }
-  calWrite(cal: Calibration) { return this.request('calWrite', { cal }, { timeoutMs: 3000 }); }
+  /** Write a calibration (flash, read back, previous kept), or with `trial` use it in RAM for SERVICE runs only. */
+  calWrite(cal: Calibration, trial?: boolean) {
+    return this.request('calWrite', trial ? { cal, trial: true } : { cal }, { timeoutMs: 3000 });
+  }
   calRestore() { return this.request('calRestore', {}, { timeoutMs: 3000 }); }
-  hold(duty: number, settleMs?: number) {
-    return this.request('hold', settleMs === undefined ? { duty } : { duty, settleMs }, { timeoutMs: this.timeoutMs + (settleMs ?? 500) });
+  /**
+   * Hold a drive level. The pen keeps holding only while heartbeats arrive (as in a run),
+   * so they start with the reply and run until runStop, the next primitive, a fault or
+   * leaving SERVICE.
+   */
+  async hold(duty: number, settleMs?: number): Promise<ReplyBody<'hold'>> {
+    const r = await this.request('hold', settleMs === undefined ? { duty } : { duty, settleMs }, { timeoutMs: this.timeoutMs + (settleMs ?? 500) });
+    this.startHeartbeat();
+    return r;
   }
   sweep(duties: number[], dwellMs: number) {
+    this.stopHeartbeat(); // the sweep ends any hold
     return this.request('sweep', { duties, dwellMs }, { timeoutMs: this.timeoutMs + duties.length * dwellMs * 1.2 });
   }
-  capture(rate: number, duty: number, n?: number) {
-    return this.request('capture', n === undefined ? { rate, duty } : { rate, duty, n }, { timeoutMs: this.timeoutMs + 2000 });
+  /** One stroke of raw samples at rate/duty: the Hall sensor, or the coil current sense (`ch: 'current'`). */
+  capture(rate: number, duty: number, n?: number, ch?: 'hall' | 'current') {
+    this.stopHeartbeat(); // the capture ends any hold
+    const body: RequestBody<'capture'> = n === undefined ? { rate, duty } : { rate, duty, n };
+    if (ch) body.ch = ch;
+    return this.request('capture', body, { timeoutMs: this.timeoutMs + 2000 });
   }
 
   /** SERVICE mode: challenge, then HMAC-SHA256(secret, nonce + "|" + serial). */
