@@ -39,3 +39,25 @@ test('stream: one line per period of virtual time, skipping (not bursting) when 
   expect(lines.at(-1)).toBe('+001.000 mm\r\n');
   expect(quiet.lines).toBe(1);
 });
+
+test('rig: S streams one line per stroke bottom (only new strokes), P back to positions; A/N move the phantom', () => {
+  const lines: string[] = [];
+  const phantom: string[] = [];
+  const strokes = [{ time: 0.5, bottomMm: 1.0 }, { time: 1.01, bottomMm: 1.012 }, { time: 1.02, bottomMm: 0.998 }];
+  const g = new GaugeStream({
+    read: () => -0.8, send: (l) => lines.push(l), periodS: 0.1,
+    strokes: (since) => strokes.filter((s) => s.time >= since), phantom: (p) => phantom.push(p),
+  });
+  g.tick(1.0);
+  expect(lines).toEqual(['-000.800 mm\r\n']);
+  g.input(Buffer.from('S'));
+  g.tick(1.015);
+  g.tick(1.03);
+  g.tick(1.2); // no new strokes, no position lines in stroke mode
+  expect(lines.slice(1)).toEqual(['+001.012 mm\r\n', '+000.998 mm\r\n']);
+  g.input(Buffer.from('P'));
+  g.tick(1.25);
+  expect(lines.at(-1)).toBe('-000.800 mm\r\n');
+  g.input(Buffer.from('ANx'));
+  expect(phantom).toEqual(['air', 'normal']);
+});

@@ -53,7 +53,11 @@ export class SimPtyServer {
     let gauge: GaugeStream | undefined;
     if (gaugePty) {
       const g = gaugePty;
-      gauge = new GaugeStream({ read: () => pen.hardware.gauge.protrusionMm(), send: (l) => g.write(l), periodS: o.gaugePeriodS });
+      const hw = pen.hardware;
+      gauge = new GaugeStream({
+        read: () => hw.gauge.protrusionMm(), send: (l) => g.write(l), periodS: o.gaugePeriodS,
+        strokes: (since) => hw.gauge.strokes(since), phantom: (p) => hw.conditions.setSkin(p),
+      });
       const gs = gauge;
       g.onData((d) => gs.input(d));
     }
