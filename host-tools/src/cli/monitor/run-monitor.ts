@@ -77,7 +77,10 @@ export async function monitorPen(s: PenSession, o: MonitorOptions): Promise<Moni
     } else {
       o.onNote('telemetry flows while the pen runs: start it on the handset, or use --run depth,rate (Ctrl-C to quit)');
     }
-    const waits: Promise<MonitorEnd>[] = [o.interrupted.then(() => 'interrupt' as const)];
+    const waits: Promise<MonitorEnd>[] = [
+      o.interrupted.then(() => 'interrupt' as const),
+      s.lost.then((why) => { throw new CliError(`lost the pen: ${why}`); }),
+    ];
     if (o.durationS !== undefined) waits.push(s.sleep(o.durationS * 1000).then(() => 'duration' as const));
     if (started) waits.push(runEndedP);
     const endedBy = await Promise.race(waits);

@@ -31,6 +31,8 @@ export interface PenSession {
   hello(): Promise<Info>;
   /** The pen was just reset: forget what was in flight, and reopen a USB port that went away. */
   afterReset(): Promise<void>;
+  /** Resolves with a reason if the link goes away by itself (port unplugged, simulator stopped). */
+  readonly lost: Promise<string>;
   close(): Promise<void>;
 }
 

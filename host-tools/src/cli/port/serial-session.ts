@@ -19,10 +19,16 @@ export class SerialSession implements PenSession {
   readonly kind = 'serial' as const;
   readonly clock = realClock;
   readonly client: PenClient;
+  readonly lost: Promise<string>;
   info: Info | undefined;
+  private resetting = false;
 
   private constructor(readonly port: string, private readonly transport: ReopeningSerialTransport, readonly secret: string | undefined) {
     this.client = new PenClient(transport, { hostName: HOST_NAME });
+    this.lost = new Promise((resolve) => transport.onLost(() => {
+      // a USB pen leaves the bus while it resets: that is afterReset's to handle
+      if (!this.resetting) resolve(`${port} closed (pen unplugged or reset, or the simulator stopped)`);
+    }));
   }
 
   static async open(path: string, secret?: string): Promise<SerialSession> {
@@ -51,10 +57,15 @@ export class SerialSession implements PenSession {
   }
 
   async afterReset(): Promise<void> {
-    await this.sleep(RESET_SETTLE_MS);
-    this.client.resetLink();
-    this.info = undefined;
-    if (!this.transport.isOpen) await this.transport.reopen(REENUMERATE_MS);
+    this.resetting = true;
+    try {
+      await this.sleep(RESET_SETTLE_MS);
+      this.client.resetLink();
+      this.info = undefined;
+      if (!this.transport.isOpen) await this.transport.reopen(REENUMERATE_MS);
+    } finally {
+      this.resetting = false;
+    }
   }
 
   close(): Promise<void> {

@@ -1,10 +1,11 @@
 // --port sim: an in-process virtual pen and its PenClient on one virtual timeline
 // (connectSimPen). Time moves only inside run(), which drives the simulator until the
-// promise settles; nested run() calls join the one already driving.
+// promise settles; overlapping or nested run() calls share one driver.
 import type { Info } from '@stipple/protocol';
 import type { HostClock } from '../../link/clock';
 import type { PenClient } from '../../link/pen-client';
 import { connectSimPen } from '../../sim/connect-sim-pen';
+import { SimLinkTimeout } from '../../sim/sim-link';
 import type { SimLink } from '../../sim/sim-link';
 import type { VirtualPen, VirtualPenOptions } from '../../sim/virtual-pen';
 import { HOST_NAME } from './host-name';
@@ -13,12 +14,24 @@ import { clockSleep } from './pen-session';
 import type { PenSession, RunOptions } from './pen-session';
 
 const RESET_SETTLE_MS = 300;
+/** Virtual-time limit of run() unless told otherwise, s (SimLink's default). */
+const DEFAULT_LIMIT_S = 60;
+
+interface Waiter {
+  /** Virtual time by which the caller's promise must settle, s. */
+  deadline: number;
+  limitS: number;
+  fail: (e: unknown) => void;
+}
 
 export class SimSession implements PenSession {
   readonly kind = 'sim' as const;
   readonly port = 'sim';
   readonly clock: HostClock;
+  /** An in-process pen cannot go away. */
+  readonly lost = new Promise<string>(() => undefined);
   private driving = false;
+  private readonly waiting = new Set<Waiter>();
 
   constructor(readonly pen: VirtualPen, readonly link: SimLink, readonly client: PenClient, public info: Info | undefined) {
     this.clock = link.clock;
@@ -38,11 +51,41 @@ export class SimSession implements PenSession {
     return this.pen.secret;
   }
 
-  async run<T>(p: Promise<T>, o: RunOptions = {}): Promise<T> {
-    if (this.driving) return p;
+  /**
+   * Await `p` while the simulator runs. Calls may overlap or nest in any order: one driver
+   * runs the link while any caller still waits, and each caller gets its own limit.
+   */
+  run<T>(p: Promise<T>, o: RunOptions = {}): Promise<T> {
+    const limitS = o.limitS ?? DEFAULT_LIMIT_S;
+    let fail: (e: unknown) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => { fail = reject; });
+    const w: Waiter = { deadline: this.link.now + limitS, limitS, fail };
+    this.waiting.add(w);
+    const done = (): void => { this.waiting.delete(w); };
+    p.then(done, done);
+    void this.drive();
+    return Promise.race([p, failed]);
+  }
+
+  private async drive(): Promise<void> {
+    if (this.driving) return;
     this.driving = true;
     try {
-      return await this.link.run(p, { limitS: o.limitS });
+      while (this.waiting.size > 0) {
+        const firstDeadline = (): number => Math.min(...[...this.waiting].map((w) => w.deadline));
+        try {
+          await this.link.until(() => this.waiting.size === 0 || this.link.now >= firstDeadline(), { limitS: Infinity });
+        } catch (e) {
+          for (const w of this.waiting) w.fail(e); // the simulation itself failed
+          this.waiting.clear();
+          return;
+        }
+        for (const w of [...this.waiting]) {
+          if (this.link.now < w.deadline) continue;
+          this.waiting.delete(w);
+          w.fail(new SimLinkTimeout(`SimLink: the promise did not settle within ${w.limitS} s of virtual time (virtual time ${this.link.now.toFixed(3)} s)`, this.link.now));
+        }
+      }
     } finally {
       this.driving = false;
     }
