@@ -46,6 +46,16 @@ test('--port sim: each run() keeps its own virtual-time limit while another goes
   await s.close();
 });
 
+test('--port sim paced for a person watching: virtual time follows the wall clock', async () => {
+  const s = (await openPenSession({ port: 'sim', seed: '1', variant: 'voiceCoil' })) as SimSession;
+  s.pace(2);
+  const wall = Date.now();
+  await s.run(s.sleep(1000));
+  expect(Date.now() - wall).toBeGreaterThan(450); // 1 virtual s at 2x
+  expect(Date.now() - wall).toBeLessThan(1500);
+  await s.close();
+});
+
 test('a pen built from other schemas: one line naming both fingerprints and the cure', async () => {
   const s = oldPen();
   const e = await s.hello().catch((x: unknown) => x);

@@ -11,6 +11,7 @@ import type { MonitorRun } from '../monitor/run-monitor';
 import { CliError, colour } from '../output';
 import { addPortOptions, withPenSession } from '../port/open-pen-session';
 import type { PortOptions } from '../port/open-pen-session';
+import { SimSession } from '../port/sim-session';
 
 interface MonitorOpts extends PortOptions {
   json?: boolean;
@@ -47,7 +48,7 @@ export function registerMonitor(program: Command): void {
   addPortOptions(program.command('monitor').description('live view of depth, rate, drive, temperature and state'))
     .option('--json', 'one JSON object per line: telemetry records (kind "tlm") and events')
     .option('--csv <file>', 'also record every telemetry record to this CSV file')
-    .option('--duration <s>', 'stop after this many seconds (virtual seconds with --port sim)')
+    .option('--duration <s>', 'stop after this many seconds (with --port sim: virtual seconds, run as fast as the simulator goes, except in the live view on a terminal, which runs in real time)')
     .option('--every <strokes>', 'strokes per telemetry record', '20')
     .option('--run <depth,rate>', 'start a host-driven run, e.g. 1.0,120 (bench build; device build: SERVICE, needs --secret except on --port sim)')
     .option('--secret <hex>', 'technician secret for SERVICE mode (--run on a device build)')
@@ -73,6 +74,7 @@ export function registerMonitor(program: Command): void {
           const info = await s.hello();
           const mode: ViewMode = opts.json ? 'json' : process.stdout.isTTY ? 'tty' : 'lines';
           const view = new MonitorView(mode, { serial: info.serial, fw: info.fw, drive: info.drive, port: s.port });
+          if (s instanceof SimSession && mode === 'tty') s.pace(1); // a person watches: real time
           const r = await s.run(monitorPen(s, {
             every, durationS, run, secret: opts.secret ?? s.secret, interrupted,
             onRecord: (rec, seq, lost, hostMs) => { view.record(rec, seq, lost); csv?.add(hostMs, seq, rec); },

@@ -32,6 +32,8 @@ export class SimSession implements PenSession {
   readonly lost = new Promise<string>(() => undefined);
   private driving = false;
   private readonly waiting = new Set<Waiter>();
+  private speed: number | undefined;
+  private pace0 = { virtualS: 0, wallMs: 0 };
 
   constructor(readonly pen: VirtualPen, readonly link: SimLink, readonly client: PenClient, public info: Info | undefined) {
     this.clock = link.clock;
@@ -74,7 +76,8 @@ export class SimSession implements PenSession {
       while (this.waiting.size > 0) {
         const firstDeadline = (): number => Math.min(...[...this.waiting].map((w) => w.deadline));
         try {
-          await this.link.until(() => this.waiting.size === 0 || this.link.now >= firstDeadline(), { limitS: Infinity });
+          await this.link.until(() => this.waiting.size === 0 || this.link.now >= firstDeadline() || this.ahead(), { limitS: Infinity });
+          if (this.ahead()) await new Promise((r) => setTimeout(r, 5));
         } catch (e) {
           for (const w of this.waiting) w.fail(e); // the simulation itself failed
           this.waiting.clear();
@@ -89,6 +92,20 @@ export class SimSession implements PenSession {
     } finally {
       this.driving = false;
     }
+  }
+
+  /**
+   * Pace the simulation to the wall clock times `speed` (for a live view a person
+   * watches), or undefined to run as fast as it goes (default).
+   */
+  pace(speed: number | undefined): void {
+    this.speed = speed;
+    this.pace0 = { virtualS: this.link.now, wallMs: Date.now() };
+  }
+
+  /** Virtual time is ahead of the paced wall clock. */
+  private ahead(): boolean {
+    return this.speed !== undefined && this.link.now - this.pace0.virtualS > ((Date.now() - this.pace0.wallMs) / 1000) * this.speed;
   }
 
   sleep(ms: number): Promise<void> {
