@@ -7,17 +7,20 @@ import { spawn, ChildProcessWithoutNullStreams } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import type { ByteTransport } from '@stipple/host-tools/link/transport';
 
 export class EspruinoProcess {
   readonly proc: ChildProcessWithoutNullStreams;
   private out = Buffer.alloc(0);
   private dir: string;
+  private listeners: ((d: Uint8Array) => void)[] = [];
 
   constructor(bin: string) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'stipple-espruino-'));
     this.proc = spawn(bin, [], { cwd: this.dir });
     this.proc.stdout.on('data', (d: Buffer) => {
       this.out = Buffer.concat([this.out, d]);
+      for (const l of this.listeners) l(d);
     });
     this.proc.stderr.on('data', () => {});
   }
@@ -53,6 +56,15 @@ export class EspruinoProcess {
     this.write(`\x10${code};print("${tag}")\n`);
     const t = await this.waitFor((s) => s.includes(tag), ms, mark);
     return t.slice(0, t.indexOf(tag));
+  }
+
+  /** The console as a host ByteTransport (for PenClient), as a USB serial port would be. */
+  transport(): ByteTransport {
+    return {
+      write: (d) => this.write(d),
+      onData: (cb) => { this.listeners = [cb]; },
+      close: async () => { this.listeners = []; },
+    };
   }
 
   kill(): void {

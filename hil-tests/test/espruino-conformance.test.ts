@@ -5,6 +5,8 @@ import { readFileSync, existsSync } from 'fs';
 import path from 'path';
 import { encodeFileUpload, ACK } from '@stipple/protocol';
 import { EspruinoProcess } from '../support/espruino-process';
+import { PenClient } from '@stipple/host-tools/link/pen-client';
+import type { TelemetryRecord } from '@stipple/protocol';
 
 const bin = process.env.ESPRUINO_BIN;
 const bundle = path.join(__dirname, '..', '..', 'firmware', 'dist', 'stipple-bench.js');
@@ -42,5 +44,39 @@ maybe('firmware on the real Espruino interpreter', () => {
     // eslint-disable-next-line no-console
     console.log(`espruino-conformance: ${path.basename(bin!)}: process.memory().usage after boot = ${mem.usage} JsVars (total ${mem.total})`);
     expect(mem.usage).toBeGreaterThan(0);
+  });
+
+  it('speaks the protocol: the host client completes hello, reads info, and receives telemetry from a bench run', async () => {
+    const client = new PenClient(esp.transport(), { hostName: 'conformance', timeoutMs: 2000 });
+    try {
+      const info = await client.connect();
+      expect(info.drive).toBe('bench');
+      expect(info.cal.status).toBe('ok');
+      const st = await client.status();
+      expect(st.state).toBe('READY');
+      const records: TelemetryRecord[] = [];
+      client.onTelemetry((r) => records.push(r));
+      await client.subscribeTelemetry({ every: 12, perStroke: true });
+      await client.startRun({ depth: 1.0, rate: 150, maxS: 10 });
+      await new Promise((r) => setTimeout(r, 2500));
+      await client.stopRun();
+      expect(records.length).toBeGreaterThan(10);
+      const last = records[records.length - 1];
+      expect(last.setUm).toBe(1000);
+      expect(last.rate).toBe(150);
+      // the bench model's loop has closed on the setpoint
+      expect(Math.abs(last.depthUm! - 1000)).toBeLessThan(60);
+      expect(client.lostEvents).toBe(0);
+      // control CPU: the firmware's per-block work, timed on the interpreter by the bench build
+      const printed = await esp.evalLine('print(JSON.stringify(global.stippleCpu))');
+      const cpu = JSON.parse(/\{"s":[^}]*\}/.exec(printed)![0]) as { s: number; blocks: number; strokes: number };
+      const perStrokeUs = (cpu.s / cpu.strokes) * 1e6;
+      const picoPct = ((perStrokeUs * 50) / (1e6 / 150)) * 100;
+      // eslint-disable-next-line no-console
+      console.log(`espruino-conformance: ${path.basename(bin!)}: hello fp ${info.fp}, ${records.length} telemetry records, last depth ${last.depthUm} µm; ` +
+        `control ${perStrokeUs.toFixed(1)} µs/stroke on this interpreter → ≈ ${picoPct.toFixed(1)} % of a 150 strokes/s period on a Pico (×50)`);
+    } finally {
+      await client.close();
+    }
   });
 });

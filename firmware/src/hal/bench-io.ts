@@ -44,6 +44,10 @@ export function createBenchIo(board: string): PenIo {
   let timer = 0;
   let handler: ((b: Uint16Array) => void) | undefined;
   const trough = rawAt(BENCH.restMm);
+  // read by the conformance test and `stipple bench` over the REPL: global.stippleCpu
+  // (quoted names: the build keeps them unshortened)
+  const cpu = { 's': 0, 'blocks': 0, 'strokes': 0 };
+  global['stippleCpu'] = cpu;
 
   function fillBlock(): void {
     const t = getTime();
@@ -59,7 +63,14 @@ export function createBenchIo(board: string): PenIo {
       buf[c] = peak;
       buf[c + 1] = peak - 40;
     }
-    if (handler) handler(buf);
+    if (handler) {
+      // the firmware's per-block work, timed for the control-CPU budget (docs/control.md)
+      const t0 = getTime();
+      handler(buf);
+      cpu.s += getTime() - t0;
+      cpu.blocks++;
+      cpu.strokes += k;
+    }
   }
 
   const io: Omit<PenIo, keyof EspruinoServices> = {
