@@ -146,6 +146,18 @@ describe('Pen: running', () => {
     expect(pen.sup.state).toBe(STATE.RUNNING);
   });
 
+  it('telemetry reports the coil current as a magnitude (a braking coil carries it backwards)', () => {
+    const { pen, io } = makePen();
+    const amps: number[] = [];
+    pen.telemetryEvery = 10;
+    pen.events.telemetry = (rec) => amps.push(rec.amps);
+    io.amps = -0.2;
+    pen.start(false);
+    runBlocks(io, pen, 12);
+    expect(amps.length).toBeGreaterThan(0);
+    for (const a of amps) expect(a).toBe(200);
+  });
+
   it('a frozen sensor is SENSOR_STUCK', () => {
     const { pen, io } = makePen();
     pen.start(false);

@@ -406,7 +406,7 @@ export class Pen {
     rec.meas = Math.round(r.meanMm * 1000);
     rec.rate = rate;
     rec.drive = Math.round(drive * 1000);
-    rec.amps = Math.round(amps * 1000);
+    rec.amps = Math.round((amps < 0 ? -amps : amps) * 1000); // telemetry mA is a magnitude (0..20000): braking current flows backwards
     rec.state = this.sup.state;
     rec.fault = this.sup.fault;
     rec.skin = inSkin ? k : 0;
