@@ -1,0 +1,158 @@
+// calibratePen: the technician's calibration of one pen, end to end (docs/calibration.md):
+// pre-check and SERVICE, sensor, actuator identification and stroke model, gains,
+// verification on the phantom, write + read-back. Nothing is written unless verification
+// passed. Whatever stops it (a failed check, Ctrl-C through `signal`, a lost link) it
+// tries to leave the pen safe: run stopped, SERVICE left (which drops the trial record),
+// the calibration in force untouched. The demo, the HIL runner and `stipple calibrate`
+// all call this.
+import type { Calibration, Info } from '@stipple/protocol';
+import { realClock } from '../link/clock';
+import type { HostClock } from '../link/clock';
+import type { PenClient } from '../link/pen-client';
+import { actuatorStep, UNCALIBRATED_PUSH } from './actuator-step';
+import { CalibrationContext } from './calibration-context';
+import type { ProgressEvent } from './calibration-context';
+import { CalibrationError } from './calibration-error';
+import { buildCalibration } from './calibration-record';
+import { REPORT_SCHEMA, withResonance } from './calibration-report';
+import type { CalibrationReport } from './calibration-report';
+import { deriveGains } from './gains';
+import type { Gauge } from './gauge';
+import { precheck } from './precheck-step';
+import { SampleLog } from './sample-log';
+import { sensorStep } from './sensor-step';
+import { STROKE_PUSH, STROKE_RATES, strokeStep } from './stroke-step';
+import { autoTechnician } from './technician';
+import type { Technician } from './technician';
+import { verifyStep } from './verify-step';
+import type { VerifyResult } from './verify-step';
+import { writeStep } from './write-step';
+
+export interface CalibratePenOptions {
+  /** A connected client (hello done). */
+  client: PenClient;
+  /** Await every promise that waits on the pen through this (a simulated pen: `link.run`; a serial port: identity). */
+  run: <T>(p: Promise<T>) => Promise<T>;
+  /** The session clock (the sim link's virtual clock; default the wall clock). */
+  clock?: HostClock;
+  gauge: Gauge;
+  /** Technician secret of this pen (SERVICE mode). */
+  secret: string;
+  /** Technician's name for the record. */
+  technician: string;
+  /** Gauge id for the record (default the gauge's own). */
+  gaugeId?: string;
+  /** Who confirms fixtures and types readings (default: unattended, lines to onLog). */
+  tech?: Technician;
+  /** Date of the record (default now). */
+  date?: Date;
+  /** Verification acceptance, µm (default 20). */
+  acceptanceUm?: number;
+  /** Clear a latched fault other than UNCALIBRATED/STORAGE_CORRUPT at the pre-check (the pen refuses while its cause persists). */
+  clearFaults?: boolean;
+  /** false: verify the new calibration but do not write it (default true). */
+  write?: boolean;
+  /** 'identify': stop after the gains (no verification, nothing written) — identification studies and tests. */
+  only?: 'identify';
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: (line: string) => void;
+  /** Tool name and version for the report. */
+  tool?: string;
+}
+
+export interface CalibrationResult {
+  report: CalibrationReport;
+  calibration: Calibration;
+  samples: SampleLog;
+}
+
+export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationResult> {
+  const clock = o.clock ?? realClock;
+  const tech = o.tech ?? autoTechnician(o.onLog);
+  const samples = new SampleLog();
+  const info: Info = o.client.info ?? (await o.run(o.client.connect()));
+  const ctx = new CalibrationContext(o.client, o.run, clock, o.gauge, tech, samples, info, o.signal, o.onProgress);
+  const date = (o.date ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const report: CalibrationReport = {
+    schema: REPORT_SCHEMA, ok: false, failure: null,
+    pen: { serial: info.serial, firmware: info.fw, board: info.board, drive: info.drive, fingerprint: info.fp },
+    technician: o.technician, gauge: { id: o.gaugeId ?? o.gauge.id, kind: o.gauge.kind }, date, deviceTimeS: 0,
+    tool: o.tool ?? 'stipple calibrate',
+  };
+  let written = false;
+  try {
+    if (info.drive === 'stepper') throw new CalibrationError('precheck', 'the stepper variant is not calibrated by this tool yet (voice coil only): see docs/calibration.md');
+    ctx.step = 'precheck';
+    const pre = await precheck(ctx, o.secret, !!o.clearFaults);
+    const { info: _i, ...preReport } = pre;
+    report.precheck = preReport;
+    const meta = { technician: o.technician, gaugeId: report.gauge.id, date, firmware: info.fw, serial: info.serial };
+    const push = pre.previous.cal?.stroke?.push ?? UNCALIBRATED_PUSH;
+
+    ctx.step = 'sensor';
+    const prevHall = pre.previous.status === 'ok' && pre.previous.cal ? pre.previous.cal.hall : null;
+    const sensor = await sensorStep(ctx, { senseOffsetFs: pre.senseOffsetFs, limitMm: pre.limitMm, calInForce: prevHall });
+    report.sensor = sensor;
+
+    ctx.step = 'actuator';
+    const actuator = await actuatorStep(ctx, { sensor, senseOffsetFs: pre.senseOffsetFs, v0: pre.supplyV, push });
+    report.actuator = withResonance(actuator);
+
+    ctx.step = 'stroke';
+    const stroke = await strokeStep(ctx, { hall: sensor.fit, actuator: actuator.model, limitMm: pre.limitMm, meta });
+    report.stroke = stroke;
+
+    ctx.step = 'gains';
+    const gains = deriveGains(actuator.model, STROKE_RATES, STROKE_PUSH, pre.supplyV);
+    report.gains = gains;
+    ctx.log(`gains: kp ${gains.kp}, ki ${gains.ki} (depth error × ${gains.contraction.toFixed(2)} per block at the design corners)`);
+    const cal = buildCalibration({ hall: sensor.fit, stroke: stroke.model, actuator: actuator.model, gains, meta });
+    report.calibration = cal;
+
+    if (o.only === 'identify') {
+      await ctx.run(o.client.leaveService());
+      report.ok = true;
+      report.deviceTimeS = ctx.elapsedS();
+      return { report, calibration: cal, samples };
+    }
+
+    ctx.step = 'verify';
+    report.verification = await verifyStep(ctx, { cal, limitMm: pre.limitMm, acceptanceUm: o.acceptanceUm });
+
+    ctx.step = 'write';
+    if (o.write !== false) {
+      report.write = await writeStep(ctx, cal);
+      written = true;
+    } else {
+      await ctx.run(o.client.leaveService());
+    }
+    report.ok = true;
+    report.deviceTimeS = ctx.elapsedS();
+    return { report, calibration: cal, samples };
+  } catch (e) {
+    const err = e instanceof CalibrationError ? e : new CalibrationError(ctx.step, e instanceof Error ? e.message : String(e), ctx.aborted);
+    const v = (e as { verification?: VerifyResult }).verification;
+    if (v) report.verification = v;
+    err.penSafe = written ? true : await makeSafe(o, ctx);
+    report.failure = { step: err.step, reason: err.message.split('\n')[0], aborted: err.aborted, penSafe: err.penSafe };
+    report.deviceTimeS = ctx.elapsedS();
+    err.report = { report, samples };
+    throw err;
+  }
+}
+
+/** Stop whatever runs and leave SERVICE (dropping the trial record). True when the pen confirmed both. */
+async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promise<boolean> {
+  try {
+    // runStop is always allowed and stops the heartbeats of a hold or run
+    await o.run(o.client.stopRun());
+    const st = await o.run(o.client.status());
+    if (st.service) await o.run(o.client.leaveService());
+    return true;
+  } catch {
+    // link gone: the pen stops itself within 150 ms of the last heartbeat (LINK_LOST)
+    ctx.log('could not confirm the pen stopped (link lost): it stops on its own within 150 ms of the last heartbeat');
+    return false;
+  }
+}
