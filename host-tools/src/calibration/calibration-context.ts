@@ -37,7 +37,10 @@ export class CalibrationContext {
 
   /** Await a promise that waits on the pen (drives a simulated pen); fails fast once aborted. */
   async run<T>(p: Promise<T>): Promise<T> {
-    this.checkAbort();
+    if (this.aborted) {
+      p.catch(() => undefined); // already sent: its fate no longer matters, the pen is being stopped
+      this.checkAbort();
+    }
     const v = await this.runFn(p);
     this.checkAbort();
     return v;
