@@ -7,6 +7,7 @@ import { registerSim } from './commands/sim';
 import { registerInfo } from './commands/info';
 import { registerFlash } from './commands/flash';
 import { registerMonitor } from './commands/monitor';
+import { registerCalibrate } from './commands/calibrate';
 
 const program = new Command();
 program
@@ -21,6 +22,7 @@ registerSim(program);
 registerInfo(program);
 registerFlash(program);
 registerMonitor(program);
+registerCalibrate(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
