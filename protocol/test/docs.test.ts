@@ -4,7 +4,7 @@ import { generateProtocolDoc, PROTOCOL_DOC_PATH } from '../src/docs/generate-pro
 import { REQUEST_IDS } from '../src/schemas';
 import { ERROR_CODES } from '../src/limits';
 
-test('docs/protocol.md is up to date (regenerate: npx ts-node --transpile-only protocol/src/docs/generate-protocol-doc.ts)', () => {
+test('docs/protocol.md is up to date (regenerate: npm run docs)', () => {
   const doc = generateProtocolDoc();
   expect(readFileSync(PROTOCOL_DOC_PATH, 'utf8') === doc).toBe(true);
 });
