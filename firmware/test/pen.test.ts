@@ -158,6 +158,20 @@ describe('Pen: running', () => {
     for (const a of amps) expect(a).toBe(200);
   });
 
+  it('a telemetry record holds strokes of one run only', () => {
+    const { pen, io } = makePen();
+    const records: number[][] = [];
+    pen.telemetryEvery = 10;
+    pen.events.telemetry = (_rec, strokeUm) => records.push(strokeUm.slice());
+    pen.start(false);
+    runBlocks(io, pen, 2, () => 1.5); // 6 strokes at 1.5 mm: no record yet
+    pen.stop();
+    pen.start(false);
+    runBlocks(io, pen, 6, () => 0.6);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) for (const um of r) expect(Math.abs(um - 600)).toBeLessThan(30);
+  });
+
   it('a frozen sensor is SENSOR_STUCK', () => {
     const { pen, io } = makePen();
     pen.start(false);

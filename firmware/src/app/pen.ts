@@ -257,6 +257,9 @@ export class Pen {
     this.ampsPeak = -1;
     this.airBlocks = 0;
     this.trackingBlocks = 0;
+    // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
+    this.telCount = 0;
+    this.strokeUm.length = 0;
     this.counters.running = true;
     this.saveCounters();
     this.applySetpoints(true);
