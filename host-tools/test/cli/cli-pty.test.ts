@@ -96,15 +96,18 @@ describeIfSocat('info, flash and monitor over a PTY', () => {
     expect(JSON.parse(info.stdout)).toMatchObject({ drive: 'voiceCoil', calibration: { status: 'ok' } }); // the bench build's calibration record stays
   });
 
-  test('the server stopped under a monitor: the monitor says it lost the pen; exit 0, PTY gone, no socat or CLI left', async () => {
+  test('the server stopped under a monitor: the monitor says it lost the pen at once; exit 0, PTY gone, no socat or CLI left', async () => {
     let watching: () => void = () => undefined;
     const ready = new Promise<void>((r) => { watching = r; });
     const mon = h.spawn(['monitor', '--port', pty], (out) => { if (out.includes('telemetry flows while the pen runs')) watching(); });
     await ready;
-    expect(await h.stopSim(server)).toBe(0);
+    const t0 = Date.now();
+    const stopped = h.stopSim(server);
     const r = await mon.done;
+    expect(Date.now() - t0).toBeLessThan(2000);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`stipple: lost the pen: ${pty} closed (pen unplugged or reset, or the simulator stopped)`);
+    expect(await stopped).toBe(0);
     expect(existsSync(pty)).toBe(false);
     expect(processesMentioning(tmp)).toEqual([]);
   });

@@ -48,6 +48,7 @@ export async function monitorPen(s: PenSession, o: MonitorOptions): Promise<Moni
   let records = 0;
   let started = false;
   let entered = false;
+  let linkLost = false;
   let fault: MonitorSummary['fault'] = null;
   let runEnded: () => void = () => undefined;
   const runEndedP = new Promise<MonitorEnd>((r) => { runEnded = () => r('run-ended'); });
@@ -79,17 +80,20 @@ export async function monitorPen(s: PenSession, o: MonitorOptions): Promise<Moni
     }
     const waits: Promise<MonitorEnd>[] = [
       o.interrupted.then(() => 'interrupt' as const),
-      s.lost.then((why) => { throw new CliError(`lost the pen: ${why}`); }),
+      s.lost.then((why) => { linkLost = true; throw new CliError(`lost the pen: ${why}`); }),
     ];
     if (o.durationS !== undefined) waits.push(s.sleep(o.durationS * 1000).then(() => 'duration' as const));
     if (started) waits.push(runEndedP);
     const endedBy = await Promise.race(waits);
     return { endedBy, records, lost: client.lostEvents, seconds: (s.clock.now() - t0) / 1000, fault };
   } finally {
-    // undo in reverse order, each step on its own: a failure must not skip the others
-    if (started) await client.stopRun().catch(() => undefined);
-    await client.unsubscribeTelemetry().catch(() => undefined);
-    if (entered) await client.leaveService().catch(() => undefined);
+    // undo in reverse order, each step on its own: a failure must not skip the others (with
+    // the link gone there is nobody to tell: a run stops by itself 200 ms after its last heartbeat)
+    if (!linkLost) {
+      if (started) await client.stopRun().catch(() => undefined);
+      await client.unsubscribeTelemetry().catch(() => undefined);
+      if (entered) await client.leaveService().catch(() => undefined);
+    }
     off();
   }
 }
