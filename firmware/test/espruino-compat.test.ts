@@ -52,6 +52,7 @@ describe('the checker rejects what Espruino lacks', () => {
     ['call before declaration (top level)', 'f(); function f() {}', 'use-before-declaration'],
     ['call before declaration (in a function)', 'function o() { g(); function g() {} }', 'use-before-declaration'],
     ['static inheritance', 'class A { static s() {} } class B extends A {} B.s();', 'static-inheritance'],
+    ['array length assignment', 'var a = [1, 2]; a.length = 0;', 'length-assignment'],
     ['named class expression self-reference', 'var C = class _C { m() { return _C.k; } };', 'named-class-expression'],
     ['closure over loop let', 'for (let i = 0; i < 3; i++) { fns.push(function () { return i; }); }', 'loop-closure'],
     ['closure over loop const', 'for (const x of xs) { fns.push(() => x); }', 'loop-closure'],

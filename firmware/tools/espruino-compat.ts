@@ -228,6 +228,11 @@ export function checkEspruinoCompat(source: string): CompatFinding[] {
       }
       if (node.property.name === 'finally') report('global', "'Promise.prototype.finally' does not exist on Espruino", node);
     }
+    // checked on the 2v29 interpreter: `a.length = 0` throws "Assignment to a constant"
+    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && !node.left.computed &&
+      node.left.property.type === 'Identifier' && node.left.property.name === 'length') {
+      report('length-assignment', "assigning '.length' throws on Espruino (Assignment to a constant): use a new array or splice", node);
+    }
   });
 
   visitWithParent(ast as AnyNode, null, (node, parent) => {

@@ -56,6 +56,8 @@ maybe('firmware on the real Espruino interpreter', () => {
       expect(st.state).toBe('READY');
       const records: TelemetryRecord[] = [];
       client.onTelemetry((r) => records.push(r));
+      let replText = '';
+      client.onText((t) => { replText += t; });
       await client.subscribeTelemetry({ every: 12, perStroke: true });
       await client.startRun({ depth: 1.0, rate: 150, maxS: 10 });
       await new Promise((r) => setTimeout(r, 2500));
@@ -67,6 +69,9 @@ maybe('firmware on the real Espruino interpreter', () => {
       // the bench model's loop has closed on the setpoint
       expect(Math.abs(last.depthUm! - 1000)).toBeLessThan(60);
       expect(client.lostEvents).toBe(0);
+      // each record carries exactly its own strokes' depths, and nothing threw on the pen
+      for (const r of records) expect(r.depths!.length).toBe(r.n);
+      expect(replText).not.toMatch(/Uncaught|Error/);
       // control CPU: the firmware's per-block work, timed on the interpreter by the bench build
       const printed = await esp.evalLine('print(JSON.stringify(global.stippleCpu))');
       const cpu = JSON.parse(/\{"s":[^}]*\}/.exec(printed)![0]) as { s: number; blocks: number; strokes: number };

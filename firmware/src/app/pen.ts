@@ -223,12 +223,19 @@ export class Pen {
     return this.sup.state === STATE.RUNNING || (this.sup.state === STATE.SERVICE && this.hostRun);
   }
 
-  /** Why a run in SERVICE may not start, or ''. Only a missing/corrupt calibration may stay latched (a trial calibration is being verified). */
-  serviceBlocker(): string {
-    if (!this.cal) return 'not calibrated';
+  /**
+   * Why the needle may not move in SERVICE (runs and calibration primitives), or ''. Only a
+   * missing/corrupt calibration may stay latched: that is what a technician is fixing.
+   */
+  serviceMotionBlocker(): string {
     if (!this.sup.cartridge) return 'no cartridge';
     if (this.sup.fault !== FAULT.NONE && !faultNeedsTechnician(this.sup.fault)) return 'fault ' + this.sup.fault + ' latched: clear it first';
     return '';
+  }
+
+  /** Why a run in SERVICE may not start, or '': it also needs a (possibly trial) calibration. */
+  serviceBlocker(): string {
+    return this.cal ? this.serviceMotionBlocker() : 'not calibrated';
   }
 
   /** A host-driven run (SERVICE or bench build) at its own setpoints, for at most maxS seconds. */
@@ -259,7 +266,7 @@ export class Pen {
     this.trackingBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
-    this.strokeUm.length = 0;
+    this.strokeUm = [];
     this.counters.running = true;
     this.saveCounters();
     this.applySetpoints(true);
@@ -267,33 +274,34 @@ export class Pen {
   }
 
   stop(): void {
-    if (this.sup.state === STATE.RUNNING) {
+    if (this.running()) {
       this.io.driveOff();
       this.io.sampleStop();
       if (this.vc) this.vc.stop();
       this.endRunBookkeeping();
-      this.sup.stop();
-    } else if (this.sup.state === STATE.SERVICE && this.hostRun) {
-      this.io.driveOff();
-      this.io.sampleStop();
-      if (this.vc) this.vc.stop();
-      this.endRunBookkeeping();
+      // a host run in SERVICE stays in SERVICE
+      if (this.sup.state === STATE.RUNNING) this.sup.stop();
     }
     this.stopProbe();
     this.hostRun = false;
     this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
   }
 
-  /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
   /** Depth setpoint now, mm (never beyond the hard limit). */
   setDepth(): number {
-    return Math.min(this.hostRun ? this.hostSet.depth : this.settings.depth, this.limit());
+    return this.setDepthWithin(this.limit());
+  }
+
+  /** The same, with the hard limit already looked up (the per-block path). */
+  private setDepthWithin(limit: number): number {
+    return Math.min(this.hostRun ? this.hostSet.depth : this.settings.depth, limit);
   }
 
   setRate(): number {
     return this.hostRun ? this.hostSet.rate : this.settings.rate;
   }
 
+  /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
   private applySetpoints(starting: boolean): void {
     const rate = this.setRate();
     const depth = this.setDepth();
@@ -369,7 +377,7 @@ export class Pen {
     if (this.cam && this.io.indexAge() > LIMITS.stallPeriods * this.cam.period() && this.blocks > 4) {
       return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + this.io.indexAge().toFixed(3) + ' s');
     }
-    const setMm = this.setDepth();
+    const setMm = this.setDepthWithin(limit);
     const err = setMm - r.meanMm;
     this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && this.blocks > 10 && !this.openLoop ? this.trackingBlocks + 1 : 0;
     if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
@@ -425,7 +433,7 @@ export class Pen {
         rec.skin = inSkin ? this.telCount : 0;
         this.telCount = 0;
         this.events.telemetry(rec, su);
-        su.length = 0;
+        this.strokeUm = []; // a new array: Espruino cannot assign .length
       }
     }
   }

@@ -18,7 +18,8 @@ export interface ProtocolApiOptions {
   reset: () => void;
 }
 
-function text(s: string): string {
+/** A context text cut to what the protocol carries (fault log, fault events). */
+export function clipText(s: string): string {
   return s.length > TEXT_MAX ? s.substr(0, TEXT_MAX) : s;
 }
 
@@ -43,7 +44,7 @@ export class ProtocolApi implements PenApi {
     const cal = this.pen.cal;
     return {
       fw: this.o.fw,
-      board: text(this.pen.io.board || 'unknown').substr(0, 24),
+      board: (this.pen.io.board || 'unknown').substr(0, 24),
       drive: this.pen.io.variant,
       serial: this.id.serial.substr(0, 24),
       cal: { status: this.pen.calStatus as any, date: cal ? cal.meta.date : '' },
@@ -166,7 +167,7 @@ export class ProtocolApi implements PenApi {
     const log = this.pen.sup.log;
     const out: any[] = [];
     for (let i = Math.max(0, log.length - FAULT_LOG_MAX); i < log.length; i++) {
-      out.push({ code: log[i].c, t: Math.round(log[i].t), ctx: text(log[i].x) });
+      out.push({ code: log[i].c, t: Math.round(log[i].t), ctx: clipText(log[i].x) });
     }
     return { active: this.pen.sup.fault, faults: out };
   }
@@ -186,7 +187,7 @@ export class ProtocolApi implements PenApi {
       const why = this.pen.enterService();
       if (why) throw protoError('NOT_ALLOWED', why);
     } else {
-      this.prim.abort('left SERVICE');
+      // leaving makes the pen safe, which also aborts any primitive (pen.onSafe)
       this.pen.leaveService();
     }
   }

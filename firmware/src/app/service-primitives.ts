@@ -10,7 +10,6 @@
 import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from './pen';
 import { RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY } from './pen-io';
 import { FAULT, STATE } from '../safety/fault-codes';
-import { faultNeedsTechnician } from '../safety/fault-codes';
 
 /** Default settle time of a hold, ms. */
 export const HOLD_SETTLE_MS = 200;
@@ -53,12 +52,9 @@ export class ServicePrimitives {
 
   /** Why motion is not allowed now, or ''. */
   blocker(): string {
-    const sup = this.pen.sup;
-    if (sup.state !== STATE.SERVICE) return 'needs SERVICE mode';
+    if (this.pen.sup.state !== STATE.SERVICE) return 'needs SERVICE mode';
     if (this.pen.running()) return 'a run is in progress';
-    if (!sup.cartridge) return 'no cartridge';
-    if (sup.fault !== FAULT.NONE && !faultNeedsTechnician(sup.fault)) return 'fault ' + sup.fault + ' latched: clear it first';
-    return '';
+    return this.pen.serviceMotionBlocker();
   }
 
   /** Needle protrusion of a raw reading (0..1) beyond the hard limit? Latches DEPTH_LIMIT. */

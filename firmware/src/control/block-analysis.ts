@@ -24,6 +24,9 @@ export function newBlockResult(): BlockResult {
   return { peakMm: 0, meanMm: 0, strokeMm: [0, 0, 0, 0], strokes: 0, troughMm: 0, rawMax: 0, rawMin: 0 };
 }
 
+/** Highest raw sample of the last segment refinedPeak looked at (the block's raw maximum is the largest of these). */
+let segMax = 0;
+
 /**
  * Raw peak of buf[from, to) with a 3-point parabolic refinement around the highest
  * sample (the stroke bottom is smooth, so this removes most of the sampling-phase error).
@@ -31,6 +34,7 @@ export function newBlockResult(): BlockResult {
 function refinedPeak(buf: Uint16Array, from: number, to: number): number {
   const seg = buf.subarray(from, to);
   const max = Math.max.apply(null, seg as any);
+  segMax = max;
   const i = from + seg.indexOf(max);
   const n = buf.length;
   const left = buf[i > 0 ? i - 1 : n - 1];
@@ -43,28 +47,30 @@ function refinedPeak(buf: Uint16Array, from: number, to: number): number {
  * Analyse a block of `k` strokes. The block spans exactly k stroke periods, so each
  * k-th of it holds one stroke bottom (a bottom that falls on a segment edge is found
  * in one of the two neighbours: the parabola uses samples across the edge).
+ * One native max per stroke and one native min per block: the segments cover the
+ * whole block, so the block's raw maximum comes from them, not from another pass.
  */
 export function analyseBlock(buf: Uint16Array, hall: HallCalibration, k: number, out: BlockResult): BlockResult {
-  const n = buf.length;
-  const s = n / k;
-  const off = hall.offset;
+  const s = buf.length / k;
+  const zero = hall.offset * 65535;
   const g = hall.mmPerUnit / 65535;
   let sum = 0;
-  let deepest = 0;
+  let peak = -Infinity;
+  let rawMax = 0;
   for (let j = 0; j < k; j++) {
-    const p = refinedPeak(buf, Math.round(j * s), Math.round((j + 1) * s));
-    if (p > deepest) deepest = p;
-    const mm = (p - off * 65535) * g;
+    const mm = (refinedPeak(buf, Math.round(j * s), Math.round((j + 1) * s)) - zero) * g;
+    if (segMax > rawMax) rawMax = segMax;
+    if (mm > peak) peak = mm;
     out.strokeMm[j] = mm;
     sum += mm;
   }
   const min = Math.min.apply(null, buf as any);
   out.strokes = k;
-  out.rawMax = Math.max.apply(null, buf as any);
+  out.rawMax = rawMax;
   out.rawMin = min;
-  out.peakMm = (deepest - off * 65535) * g;
+  out.peakMm = peak;
   out.meanMm = sum / k;
-  out.troughMm = (min - off * 65535) * g;
+  out.troughMm = (min - zero) * g;
   return out;
 }
 

@@ -3,17 +3,13 @@
 // the protocol meets Espruino's globals.
 import { Pen, TelemetryRecord } from '../app/pen';
 import { Identity } from '../app/identity';
-import { ProtocolApi } from '../app/protocol-api';
+import { ProtocolApi, clipText } from '../app/protocol-api';
 import { Dispatcher } from '../proto/dispatcher';
-import { STATE_NAMES, WARN_NAMES, TEXT_MAX } from '@stipple/protocol/limits';
+import { STATE_NAMES, WARN_NAMES } from '@stipple/protocol/limits';
 import { consoleWrite } from './console';
 
 /** ms to let the reply drain before a reboot resets the board. */
 const REBOOT_DRAIN_MS = 50;
-
-function ctx(s: string): string {
-  return s.length > TEXT_MAX ? s.substr(0, TEXT_MAX) : s;
-}
 
 export function attachLink(pen: Pen, identity: Identity): Dispatcher {
   const api = new ProtocolApi(pen, identity, {
@@ -54,7 +50,7 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
       proto.event('state', body);
     },
     fault: function (code, t, context) {
-      proto.event('fault', { code: code, t: Math.round(t * 1000), ctx: ctx(context) });
+      proto.event('fault', { code: code, t: Math.round(t * 1000), ctx: clipText(context) });
     },
     warn: function (w) {
       const raised = w & ~prevWarn;
