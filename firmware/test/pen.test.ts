@@ -191,7 +191,7 @@ describe('Pen: running', () => {
   it('a host-driven run stops within 200 ms of losing heartbeats', () => {
     const { pen, io } = makePen();
     pen.sup.enterService();
-    expect(pen.startHostRun(1.0, 100, 60)).toBe('');
+    expect(pen.startHostRun(1.0, 100, 60, false)).toBe('');
     runBlocks(io, pen, 2);
     const lost = io.t;
     for (let i = 0; i < 10 && pen.sup.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);

@@ -154,7 +154,10 @@ export const REQUESTS = {
   },
   svcLeave: { req: empty, rep: Mode, doc: 'Leave SERVICE mode (stops any run or hold).' },
   runStart: {
-    req: z.strictObject({ depth: Depth, rate: Rate, maxS: int(1, L.RUN_MAX_S).describe('stop after this many seconds') }),
+    req: z.strictObject({
+      depth: Depth, rate: Rate, maxS: int(1, L.RUN_MAX_S).describe('stop after this many seconds'),
+      openLoop: z.boolean().optional().describe('run with the depth and rate loops off (feed-forward only), to measure what the loop buys; SERVICE or bench build'),
+    }),
     rep: Run, doc: `Start a host-driven run (SERVICE or bench build). The host must send hb every ${L.HEARTBEAT_INTERVAL_MS} ms; the pen stops ${L.HEARTBEAT_TIMEOUT_MS} ms after the last one.`,
   },
   runStop: { req: empty, rep: Run, doc: 'Stop any run, hold, sweep or capture. Always allowed.' },

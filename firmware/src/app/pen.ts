@@ -239,12 +239,13 @@ export class Pen {
   }
 
   /** A host-driven run (SERVICE or bench build) at its own setpoints, for at most maxS seconds. */
-  startHostRun(depth: number, rate: number, maxS: number): string {
+  startHostRun(depth: number, rate: number, maxS: number, openLoop: boolean): string {
     if (this.running()) return 'already running';
     if (depth > this.limit()) return 'depth ' + depth + ' mm is beyond the hard limit ' + this.limit() + ' mm';
     this.hostSet.depth = depth;
     this.hostSet.rate = rate;
     this.hostSet.endS = this.io.now() + maxS;
+    this.openLoop = openLoop;
     return this.start(true);
   }
 
@@ -256,6 +257,8 @@ export class Pen {
     const why = inService ? this.serviceBlocker() : this.sup.run();
     if (why) return why;
     this.hostRun = byHost;
+    // open loop is a host diagnostic (startHostRun sets it); a handset run always closes the loops
+    if (!byHost) this.openLoop = false;
     this.lastHeartbeat = this.io.now();
     this.runStart = this.io.now();
     this.lastSave = this.runStart;

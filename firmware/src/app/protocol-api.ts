@@ -196,7 +196,7 @@ export class ProtocolApi implements PenApi {
     const pen = this.pen;
     if (this.prim.active()) throw protoError('BUSY', 'a calibration primitive is active: runStop first');
     if (pen.sup.state === STATE.FAULT) throw protoError('NOT_ALLOWED', 'fault ' + pen.sup.fault + ' latched');
-    const why = pen.startHostRun(req.depth, req.rate, req.maxS);
+    const why = pen.startHostRun(req.depth, req.rate, req.maxS, req.openLoop === true);
     if (why) throw protoError(why.indexOf('beyond') >= 0 ? 'OUT_OF_RANGE' : 'NOT_ALLOWED', why);
     return { running: true };
   }

@@ -168,7 +168,7 @@ function fields(id: string, b: any): boolean {
     case 'svcEnter':
       return str(b, 'mac', MAC_HEX, MAC_HEX, HEX_RE);
     case 'runStart':
-      return depth(b, 'depth') && int(b, 'rate', RATE_MIN, RATE_MAX) && int(b, 'maxS', 1, RUN_MAX_S);
+      return depth(b, 'depth') && int(b, 'rate', RATE_MIN, RATE_MAX) && int(b, 'maxS', 1, RUN_MAX_S) && bool(b, 'openLoop', true);
     case 'hold':
       return duty(b, 'duty') && int(b, 'settleMs', DWELL_MIN_MS, DWELL_MAX_MS, true);
     case 'sweep':

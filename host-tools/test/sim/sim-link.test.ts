@@ -120,6 +120,30 @@ describe('PenClient over the sim link (connectSimPen)', () => {
     }
   });
 
+  test('runStart openLoop: the drive stays at its feed-forward level; closed loop, it corrects', async () => {
+    // the bench model has a skin the feed-forward does not know, so only the loop moves the drive
+    const duties = async (openLoop: boolean): Promise<number[]> => {
+      const { link, client, close } = await connectSimPen({ seed: 4, bundle: BENCH });
+      try {
+        const seen: number[] = [];
+        client.onTelemetry((r) => { if (r.duty !== undefined) seen.push(r.duty); });
+        await link.run(client.subscribeTelemetry({ every: 12 }));
+        await link.run(client.startRun({ depth: 1.0, rate: 100, maxS: 60, openLoop }));
+        await link.advance(2);
+        await link.run(client.stopRun());
+        return seen;
+      } finally {
+        await close();
+      }
+    };
+    const open = await duties(true);
+    const closed = await duties(false);
+    expect(open.length).toBeGreaterThan(5);
+    expect(closed.length).toBeGreaterThan(5);
+    expect(new Set(open.slice(1)).size).toBe(1);
+    expect(new Set(closed.slice(1)).size).toBeGreaterThan(1);
+  });
+
   test('heartbeats slower than the pen\'s 200 ms timeout: the pen stops the run (LINK_LOST)', async () => {
     const { link, client, close } = await connectSimPen({ seed: 4, bundle: BENCH, client: { heartbeatMs: 300 } });
     try {
