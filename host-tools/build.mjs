@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const entries = [path.join(here, 'src/cli/main.ts')];
+// flat output: dist/main.js (what bin/stipple.js runs) and dist/<worker>.js beside it
+const entries = [{ in: path.join(here, 'src/cli/main.ts'), out: 'main' }];
 const workers = path.join(here, 'src/workers');
-if (existsSync(workers)) for (const f of readdirSync(workers)) if (f.endsWith('.ts')) entries.push(path.join(workers, f));
+if (existsSync(workers)) for (const f of readdirSync(workers)) if (f.endsWith('.ts')) entries.push({ in: path.join(workers, f), out: f.slice(0, -3) });
 
 await build({
   entryPoints: entries,
