@@ -8,6 +8,7 @@ import { registerInfo } from './commands/info';
 import { registerFlash } from './commands/flash';
 import { registerMonitor } from './commands/monitor';
 import { registerCalibrate } from './commands/calibrate';
+import { registerBench } from './commands/bench';
 
 const program = new Command();
 program
@@ -23,6 +24,7 @@ registerInfo(program);
 registerFlash(program);
 registerMonitor(program);
 registerCalibrate(program);
+registerBench(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
