@@ -9,6 +9,7 @@ import { registerFlash } from './commands/flash';
 import { registerMonitor } from './commands/monitor';
 import { registerCalibrate } from './commands/calibrate';
 import { registerBench } from './commands/bench';
+import { registerHil } from './commands/hil';
 
 const program = new Command();
 program
@@ -25,6 +26,7 @@ registerFlash(program);
 registerMonitor(program);
 registerCalibrate(program);
 registerBench(program);
+registerHil(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
