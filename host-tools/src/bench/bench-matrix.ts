@@ -56,7 +56,7 @@ export const QUICK_MATRIX: Omit<BenchMatrix, 'seeds'> = {
   segmentS: 0.5,
 };
 
-export const DEFAULT_SEEDS = 4;
+export const DEFAULT_SEEDS = 8;
 
 export function benchMatrix(quick: boolean, seeds: number): BenchMatrix {
   const m = quick ? QUICK_MATRIX : FULL_MATRIX;

@@ -21,12 +21,17 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Worker threads a pool of `requested` really uses: none (this process, reported as 1) without the bundled worker. */
+export function poolSize(requested: number): number {
+  return existsSync(WORKER_BUNDLE) ? Math.max(1, requested) : 1;
+}
+
 /** Results in the order of `tasks`. */
 export async function runTasks(tasks: BenchTask[], o: PoolOptions): Promise<TaskOutcome[]> {
   const results: TaskOutcome[] = new Array(tasks.length);
   let done = 0;
   const finished = (): void => o.onProgress?.(++done, tasks.length);
-  if (!existsSync(WORKER_BUNDLE) || o.workers < 2) {
+  if (poolSize(o.workers) < 2) {
     for (let i = 0; i < tasks.length; i++) {
       results[i] = await runBenchTask(tasks[i]!);
       finished();

@@ -35,6 +35,27 @@ export interface BreakdownRow {
   faults: number;
 }
 
+/** One matrix point's figures (closed loop unless named open). */
+export interface PointRow {
+  seed: number;
+  rate: number;
+  depthMm: number;
+  skin: BenchSkin;
+  wobbleHz: number;
+  stiffnessStep: number;
+  rmsUm: number | null;
+  maxUm: number | null;
+  openLoopRmsUm: number | null;
+  openLoopMaxUm: number | null;
+  /** strokes until within tolerance after the start and after the step (null: never) */
+  settleStart: number | null;
+  settleStep: number | null;
+  rateErrPct: number | null;
+  openLoopRateErrPct: number | null;
+  /** a fault or setup failure, '' if none */
+  fault: string;
+}
+
 export interface VariantReport {
   depth: DepthFigures;
   speed: SpeedFigures;
@@ -42,6 +63,7 @@ export interface VariantReport {
   firmware: FirmwareFigures;
   faults: PointFault[];
   breakdown: BreakdownRow[];
+  points: PointRow[];
 }
 
 export interface BenchReport extends VariantReport {

@@ -6,9 +6,10 @@ import { aggregate } from './aggregate';
 import { benchMatrix, benchPoints } from './bench-matrix';
 import type { BenchMatrix, BenchPoint } from './bench-matrix';
 import type { PointResult } from './bench-point';
-import { runTasks } from './bench-pool';
+import { poolSize, runTasks } from './bench-pool';
 import { BENCH_SCHEMA } from './bench-report';
-import type { BenchReport, BreakdownRow, SimFigures, VariantReport } from './bench-report';
+import type { BenchReport, BreakdownRow, PointRow, SimFigures, VariantReport } from './bench-report';
+import { rmsOf } from './depth-figures';
 import { SETTLE_ALLOWANCE_STROKES, SETTLE_TOLERANCE_UM } from './depth-figures';
 import { firmwareFigures } from './firmware-figures';
 import type { FirmwareFigures } from './firmware-figures';
@@ -69,7 +70,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 
   const variant = (k: number, fw: FirmwareFigures): VariantReport => {
     const a = aggregate(results[k]!);
-    return { depth: a.depth, speed: a.speed, faults: a.faults, sim: simFigures(speeds[k]!, speedSeeds, speedS, wall[k]!, o.workers), firmware: fw, breakdown: breakdown(matrix, results[k]!) };
+    return { depth: a.depth, speed: a.speed, faults: a.faults, sim: simFigures(speeds[k]!, speedSeeds, speedS, wall[k]!, poolSize(o.workers)), firmware: fw, breakdown: breakdown(matrix, results[k]!), points: results[k]!.map(pointRow) };
   };
   const main = variant(0, firmware);
   const stepper = variant(1, {
@@ -109,6 +110,20 @@ function breakdown(m: BenchMatrix, results: PointResult[]): BreakdownRow[] {
     }
   }
   return rows;
+}
+
+function pointRow(r: PointResult): PointRow {
+  const p = r.point;
+  const c = r.closed;
+  const o = r.open;
+  return {
+    seed: p.seed, rate: p.rate, depthMm: p.depthMm, skin: p.skin, wobbleHz: p.wobble.freqHz, stiffnessStep: round(p.stiffnessStep, 3)!,
+    rmsUm: c ? round(rmsOf(c.truth), 1) : null, maxUm: c && c.truth.n ? c.truth.maxAbsUm : null,
+    openLoopRmsUm: o ? round(rmsOf(o.truth), 1) : null, openLoopMaxUm: o && o.truth.n ? o.truth.maxAbsUm : null,
+    settleStart: c ? c.truth.settleStart : null, settleStep: c ? c.truth.settleStep : null,
+    rateErrPct: c ? round(c.rateErrPct, 3) : null, openLoopRateErrPct: o ? round(o.rateErrPct, 3) : null,
+    fault: r.error || [c?.fault && `closed: ${c.fault}`, o?.fault && `open: ${o.fault}`].filter(Boolean).join('; '),
+  };
 }
 
 function median(xs: (number | null)[]): number | null {
