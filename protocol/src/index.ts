@@ -6,3 +6,4 @@ export * from './envelope';
 export * from './packet';
 export * from './telemetry';
 export { schemaFingerprint, messagesJsonSchema, canonicalJson } from './fingerprint';
+export * from './mqtt';

@@ -8,6 +8,7 @@ import { registerInfo } from './commands/info';
 import { registerFlash } from './commands/flash';
 import { registerMonitor } from './commands/monitor';
 import { registerCalibrate } from './commands/calibrate';
+import { registerBridge } from './commands/bridge';
 import { registerBench } from './commands/bench';
 import { registerHil } from './commands/hil';
 
@@ -25,6 +26,7 @@ registerInfo(program);
 registerFlash(program);
 registerMonitor(program);
 registerCalibrate(program);
+registerBridge(program);
 registerBench(program);
 registerHil(program);
 

@@ -1,0 +1,75 @@
+// One second of a pen's telemetry records folded into the summary the bridge publishes:
+// strokes and dots, the measured rate, and depth against the setpoint from the per-stroke
+// depths (mean, RMS and largest error), with the pen's state at the end of the window.
+import { STATE_NAMES } from '@stipple/protocol';
+import type { StateName, TelemetryRecord, TelemetrySummaryPayload } from '@stipple/protocol';
+
+export type SummaryFigures = Omit<TelemetrySummaryPayload, 'v' | 'ts' | 'serial' | 'linkLost' | 'dropped'>;
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+export class TelemetryWindow {
+  private strokes = 0;
+  private dots = 0;
+  private records = 0;
+  private sumDepth = 0;
+  private sumSq = 0;
+  private maxErr = 0;
+  private measured = 0;
+  private setUm: number | null = null;
+  private rateSet: number | null = null;
+  private warn = 0;
+  private lastPenMs: number | undefined;
+
+  constructor(private startMs: number) {}
+
+  add(r: TelemetryRecord): void {
+    this.records++;
+    const n = r.n ?? 0;
+    this.strokes += n;
+    this.dots += r.inSkin ?? 0;
+    if (r.setUm !== undefined) this.setUm = r.setUm;
+    if (r.rate !== undefined) this.rateSet = r.rate;
+    if (r.warn !== undefined) this.warn = r.warn;
+    if (r.t !== undefined) this.lastPenMs = r.t;
+    const set = r.setUm ?? 0;
+    for (const d of r.depths ?? []) {
+      const e = d - set;
+      this.measured++;
+      this.sumDepth += d;
+      this.sumSq += e * e;
+      if (Math.abs(e) > this.maxErr) this.maxErr = Math.abs(e);
+    }
+  }
+
+  /** The summary of the window ending at `endMs` (pen clock), in state `state`; then start the next one. */
+  close(endMs: number, state: StateName | number, fault: number): SummaryFigures {
+    const windowS = Math.max(0, (endMs - this.startMs) / 1000);
+    const m = this.measured;
+    const figures: SummaryFigures = {
+      penMs: Math.max(0, Math.round(endMs)),
+      windowS: round(windowS, 3),
+      state: typeof state === 'number' ? (STATE_NAMES[state] as StateName) : state,
+      fault,
+      warn: this.warn,
+      strokes: this.strokes,
+      dots: this.dots,
+      rate: windowS > 0 ? round(this.strokes / windowS, 1) : 0,
+      rateSet: this.strokes > 0 ? this.rateSet : null,
+      depthSetMm: this.strokes > 0 && this.setUm !== null ? this.setUm / 1000 : null,
+      depthMeanMm: m > 0 ? round(this.sumDepth / m / 1000, 4) : null,
+      depthRmsErrMm: m > 0 ? round(Math.sqrt(this.sumSq / m) / 1000, 4) : null,
+      depthMaxErrMm: m > 0 ? this.maxErr / 1000 : null,
+      records: this.records,
+    };
+    this.startMs = endMs;
+    this.strokes = this.dots = this.records = this.measured = 0;
+    this.sumDepth = this.sumSq = this.maxErr = 0;
+    return figures;
+  }
+
+  /** Pen time of the last record (ms since its boot), if any came. */
+  get penMs(): number | undefined {
+    return this.lastPenMs;
+  }
+}

@@ -1,0 +1,118 @@
+// The bridge against both brokers: Aedes in this process (MQTT 3.1.1: the bridge falls
+// back, commands use the reply topic in the body) and a real mosquitto (MQTT 5: response
+// topic and correlation data), with virtual pens running the real firmware bundles. Every
+// message the test receives is checked against its zod schema.
+jest.mock('aedes', () => require('./aedes-cjs').loadAedesCjs());
+import { FAULT_NAMES, REQUEST_IDS } from '@stipple/protocol';
+import { SimPenPort } from '../../src/bridge/sim/sim-pen-port';
+import { AedesBroker, haveMosquitto, MosquittoBroker } from './test-brokers';
+import type { TestBroker } from './test-brokers';
+import { startBridge } from './bridge-harness';
+import { Watcher } from './watcher';
+
+const brokers: [string, () => Promise<TestBroker>][] = [['aedes', () => AedesBroker.start()]];
+if (haveMosquitto) brokers.push(['mosquitto', () => MosquittoBroker.start()]);
+else test.skip('mosquitto is not installed: the mosquitto half of this suite is skipped (apt-get install mosquitto)', () => undefined);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe.each(brokers)('bridge on %s', (name, startBroker) => {
+  let broker: TestBroker;
+  beforeAll(async () => { broker = await startBroker(); });
+  afterAll(async () => { await broker?.stop(); });
+
+  test('birth, retained state, telemetry summaries and faults of working pens; allowed commands answered, all others refused', async () => {
+    const watcher = await Watcher.connect(broker.url, { version: name === 'mosquitto' ? 5 : 4 });
+    // two device-build pens worked on the pedal with faults injected, one bench-build pen nobody uses
+    const worked = [21, 22].map((seed) => new SimPenPort({ seed, variant: 'voiceCoil', speed: 10, use: { runS: 3, pauseS: 1, faultEveryS: 4 } }));
+    const idle = new SimPenPort({ seed: 23, variant: 'bench', speed: 10, activity: 'none' });
+    const tb = startBridge(broker.url, [...worked, idle]);
+    try {
+      const serials = ['SIM-V-000021', 'SIM-V-000022'];
+      const idleSerial = 'SIM-V-000023';
+      await watcher.waitFor(() => serials.every((s) => watcher.of('faults', s).length >= 1 && watcher.of('telemetry', s).filter((m) => m.payload.strokes > 0).length >= 3),
+        60000, 'telemetry and a fault from both worked pens');
+      expect(tb.bridge.stats().mqtt).toBe(name === 'mosquitto' ? '5' : '3.1.1');
+      for (const s of [...serials, idleSerial]) {
+        const st = watcher.of('status', s).map((m) => m.payload.status);
+        expect(st.slice(0, 2)).toEqual(['birth', 'online']);
+        expect(watcher.of('info', s)[0]!.payload).toMatchObject({ serial: s, port: expect.stringMatching(/^sim:/), fw: expect.any(String) });
+        expect(watcher.of('counters', s).length).toBeGreaterThanOrEqual(1);
+      }
+      for (const s of serials) {
+        expect(watcher.of('info', s)[0]!.payload).toMatchObject({ drive: 'voiceCoil', cal: { status: 'ok' } });
+        expect(watcher.of('calibration', s)[0]!.payload).toMatchObject({ status: 'ok', technician: 'sim technician', model: 'stroke', actuatorIdentified: true });
+        // depth follows the setpoint within the calibration's accuracy while the pen runs whole windows
+        const full = watcher.of('telemetry', s).map((m) => m.payload).filter((p) => p.state === 'RUNNING' && p.windowS > 0.99 && p.strokes > 50);
+        expect(full.length).toBeGreaterThanOrEqual(2);
+        expect(median(full.map((p) => p.depthRmsErrMm))).toBeLessThan(0.05);
+        for (const p of full) expect(Math.abs(p.rate - p.rateSet) / p.rateSet).toBeLessThan(0.1);
+        const faults = watcher.of('faults', s).map((m) => m.payload);
+        expect(faults[0]).toMatchObject({ serial: s, n: 1, source: 'event', name: FAULT_NAMES[faults[0].code] });
+        expect(['CARTRIDGE_REMOVED', 'SENSOR_RANGE', 'JAM']).toContain(faults[0].name);
+      }
+      expect(watcher.of('calibration', idleSerial)[0]!.payload).toMatchObject({ status: 'ok', technician: 'bench' });
+      expect(watcher.of('bridgeStatus').at(-1)!.payload).toMatchObject({ status: 'online', queue: { limit: 10000, overflowed: 0 } });
+
+      // a subscriber that comes later gets the retained state
+      const late = await Watcher.connect(broker.url);
+      await late.waitFor(() => ['status', 'info', 'counters', 'calibration'].every((k) => late.of(k, serials[0]).length > 0), 5000, 'retained topics');
+      for (const k of ['status', 'info', 'counters', 'calibration']) expect(late.of(k, serials[0])[0]!.retain).toBe(true);
+      expect(late.of('status', serials[0])[0]!.payload.status).toBe('online');
+      await late.close();
+
+      // commands: MQTT 5 properties where the broker speaks 5, the body fallback everywhere, the default reply topic
+      const vias = name === 'mosquitto' ? (['v5', 'body', 'default'] as const) : (['body', 'default'] as const);
+      for (const via of vias) {
+        const info = await watcher.command(idleSerial, 'info', via);
+        expect(info).toMatchObject({ ok: true, command: 'info', serial: idleSerial, result: { info: { serial: idleSerial, drive: 'bench' }, status: { state: 'READY' } } });
+        expect(info.correlation).toEqual(expect.any(String));
+      }
+      expect(await watcher.command(idleSerial, 'counters', 'body')).toMatchObject({ ok: true, result: { faults: 0 } });
+      expect(await watcher.command(serials[0]!, 'faultLog', 'body')).toMatchObject({ ok: true, result: { faults: expect.arrayContaining([expect.objectContaining({ code: expect.any(Number) })]) } });
+      const calBefore = watcher.of('calibration', idleSerial).length;
+      const cal = await watcher.command(idleSerial, 'publishCalibration', 'body');
+      expect(cal).toMatchObject({ ok: true, result: { serial: idleSerial, status: 'ok' } });
+      await watcher.waitFor(() => watcher.of('calibration', idleSerial).length > calBefore, 5000, 'a fresh calibration summary');
+
+      // everything else is refused, and changes nothing on the pen (a bench build would start on runStart)
+      const configBefore = await idle.session!.run(idle.session!.client.getConfig());
+      const refusedNames = [...REQUEST_IDS.filter((id) => !['hello'].includes(id)), 'start', 'run', 'config', 'calibrate', 'service', 'INFO', 'info2'];
+      const refusals = await Promise.all(refusedNames.map((cmd) => watcher.command(idleSerial, cmd, 'body', cmd === 'runStart' ? { args: { depth: 1, rate: 100, maxS: 5 } } : {})));
+      refusedNames.forEach((cmd, i) => expect(refusals[i]).toMatchObject({ ok: false, command: cmd, error: { code: 'NOT_ALLOWED' } }));
+      expect(await watcher.command(idleSerial, 'hello', 'body')).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
+      const st = await idle.session!.run(idle.session!.client.status());
+      expect(st).toMatchObject({ state: 'READY', running: false, fault: 0 });
+      expect(await idle.session!.run(idle.session!.client.getConfig())).toEqual(configBefore);
+      expect(watcher.of('telemetry', idleSerial).every((m) => m.payload.strokes === 0)).toBe(true);
+      // malformed requests: typed errors, and no reply into the pens' own topics
+      expect(await watcher.command(idleSerial, 'counters', 'body', { args: { reset: true } })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      const faultsBefore = watcher.of('faults', idleSerial).length;
+      await watcher.client.publishAsync(watcher.topics.command(idleSerial, 'counters'), JSON.stringify({ replyTo: watcher.topics.pen(idleSerial, 'faults'), correlation: 'spoof' }), { qos: 1 });
+      await watcher.waitFor(() => watcher.all.some((m) => m.kind === 'reply' && m.payload?.correlation === 'spoof'), 5000, 'the refused reply');
+      const spoof = watcher.all.find((m) => m.kind === 'reply' && m.payload?.correlation === 'spoof')!;
+      expect(spoof.topic).toBe(watcher.topics.defaultReply(idleSerial, 'counters'));
+      expect(spoof.payload).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(watcher.of('faults', idleSerial).length).toBe(faultsBefore);
+      expect(tb.bridge.stats().commands.refused).toBe(refusedNames.length + 1);
+      if (name === 'mosquitto') {
+        // a 3.1.1 client on the same MQTT 5 bridge uses the body fallback
+        const old = await Watcher.connect(broker.url, { version: 4 });
+        expect(await old.command(idleSerial, 'counters', 'body')).toMatchObject({ ok: true });
+        expect(await old.command(idleSerial, 'setLimit', 'body')).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
+        await old.close();
+      }
+      expect(tb.bridge.stats().invalid).toBe(0);
+      // a clean stop: every pen offline, then the bridge
+      await tb.close();
+      const last = (s: string) => watcher.of('status', s).at(-1)?.payload;
+      await watcher.waitFor(() => [...serials, idleSerial].every((s) => last(s)?.status === 'offline') && watcher.of('bridgeStatus').at(-1)?.payload.status === 'offline', 5000, 'offline statuses');
+      expect(last(serials[0]!)).toMatchObject({ status: 'offline', reason: 'bridge stopped', session: 1 });
+      expect(watcher.of('bridgeStatus').at(-1)!.payload).toMatchObject({ status: 'offline', reason: 'stopped', pens: [] });
+      expect(watcher.invalid).toEqual([]);
+    } finally {
+      await tb.close();
+      await watcher.close();
+    }
+  });
+});
