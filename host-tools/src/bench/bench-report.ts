@@ -66,6 +66,16 @@ export interface VariantReport {
   points: PointRow[];
 }
 
+/** The machine the timed figures come from: they scale with its speed and with whatever else ran. */
+export interface HostInfo {
+  cpu: string;
+  cores: number;
+  node: string;
+  /** 1-minute load average when the bench started, and when it ended */
+  loadAverageStart: number;
+  loadAverageEnd: number;
+}
+
 export interface BenchReport extends VariantReport {
   schema: typeof BENCH_SCHEMA;
   /** the command line that printed this */
@@ -77,5 +87,6 @@ export interface BenchReport extends VariantReport {
   reference: string;
   stepper: VariantReport;
   targets: TargetCheck[];
+  host: HostInfo;
   wallS: number;
 }

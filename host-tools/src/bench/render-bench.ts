@@ -31,7 +31,7 @@ export function renderBench(r: BenchReport): string {
     const mark = t.met === null ? colour.dim('–  not measured') : t.met ? colour.ok('✓  met') : colour.bad('✗  not met');
     out.push(`  ${mark.padEnd(16)}  ${t.field} ${t.target}: ${t.value === null ? '–' : `${t.value} ${t.unit}`}  ${colour.dim(`(${t.what}; issue ${t.issue})`)}`);
   }
-  out.push(colour.dim(`\n${r.wallS} s wall; --json for every figure`));
+  out.push(colour.dim(`\n${r.wallS} s wall on ${r.host.cores} × ${r.host.cpu}, load average ${r.host.loadAverageStart} at the start (timed figures scale with it); --json for every figure`));
   return out.join('\n');
 }
 

@@ -2,6 +2,7 @@
 // the firmware budgets, reduced to one report (docs/benchmarks.md). Order matters for the
 // timed figures: the firmware on the real interpreter and the simulator speed are measured
 // first, one at a time, while the worker pool is idle; then the matrix runs across cores.
+import { cpus, loadavg } from 'node:os';
 import { aggregate } from './aggregate';
 import { benchMatrix, benchPoints } from './bench-matrix';
 import type { BenchMatrix, BenchPoint } from './bench-matrix';
@@ -36,6 +37,7 @@ const VARIANTS: PenVariant[] = ['voiceCoil', 'stepper'];
 
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
   const t0 = performance.now();
+  const loadStart = loadavg()[0]!;
   const matrix = benchMatrix(o.quick, o.seeds);
   const points = VARIANTS.map((v) => benchPoints(matrix, v));
   const speedSeeds = o.quick ? [1] : [1, 2, 3];
@@ -77,13 +79,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     ...firmware, jsVarsAfterBoot: null, controlUsPerStroke: null, controlCpuPct150: null,
     notes: ['one device bundle serves both drive variants (bundleBytes is the same file); the bench build that runs on the interpreter models a voice coil, so the stepper\'s control path is not measured on the interpreter'],
   });
-  const partial = {
+  const host = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadAverageStart: round(loadStart, 2)!, loadAverageEnd: round(loadavg()[0]!, 2)! };
+  const partial: Omit<BenchReport, 'targets'> = {
     schema: BENCH_SCHEMA, command: o.command, date: new Date().toISOString(), quick: o.quick,
     matrix: { ...matrix, pointsPerVariant: points[0]!.length, settleAllowanceStrokes: SETTLE_ALLOWANCE_STROKES, settleToleranceUm: SETTLE_TOLERANCE_UM, rateWindowS: RATE_WINDOW_S },
-    reference: REFERENCE, ...main, stepper, wallS: 0,
-  } as const;
-  const report: BenchReport = { ...partial, targets: checkTargets(partial), wallS: Math.round((performance.now() - t0) / 100) / 10 };
-  return report;
+    reference: REFERENCE, ...main, stepper, host, wallS: Math.round((performance.now() - t0) / 100) / 10,
+  };
+  return { ...partial, targets: checkTargets(partial) };
 }
 
 function simFigures(s: SimSpeed[], seeds: number[], virtualS: number, matrixWallS: number, workers: number): SimFigures {
