@@ -2,9 +2,11 @@
 // voltage u (D·V during the push, 0 while braking), and
 //     u − R·i = kf·v + L·di/dt
 // with v the needle velocity from the Hall capture and i the coil current from a current
-// capture of the same stroke. kf (V·s/m = N/A) comes out in absolute units: the current
-// sense's gain error cancels against the R measured through the same sense. The stroke
-// clock's phase in the capture is found from the data (where the push edges fit best).
+// capture of the same stroke. kf (V·s/m = N/A) comes out free of the current sense's gain:
+// its error cancels against the R measured through the same sense. R is the loop
+// resistance at the coil's temperature during that stroke (the coil warms while it
+// strokes: copper gains 0.39 %/K, and a 2 K error in R is ~0.5 % in kf). The stroke
+// clock's phase in the captures is found from the data (where the push edges fit best).
 import { harmonics, synthesize } from './fourier';
 import { solveLeastSquares } from './least-squares';
 
@@ -14,19 +16,19 @@ export interface BackEmfStroke {
   /** coil current per sample, A (same stroke phase as xMm) */
   amps: readonly number[];
   duty: number;
+  /** strokes/s */
+  rate: number;
+  /** coil + bridge resistance during this stroke, Ω */
+  rOhm: number;
 }
 
 export interface BackEmfInput {
   strokes: readonly BackEmfStroke[];
-  /** strokes/s */
-  rate: number;
   /** push fraction of the stroke clock */
   push: number;
   /** open-circuit supply, V, and battery internal resistance, Ω (supply sag during the push) */
   v0: number;
   rBatteryOhm: number;
-  /** coil + bridge resistance, Ω (from the holds) */
-  rOhm: number;
 }
 
 export interface BackEmfFit {
@@ -44,12 +46,11 @@ export interface BackEmfFit {
 const EDGE_GUARD = 3;
 
 export function fitBackEmf(o: BackEmfInput): BackEmfFit {
-  const w = 2 * Math.PI * o.rate;
   const prepared = o.strokes.map((st) => {
     const n = st.xMm.length;
     if (st.amps.length !== n) throw new Error('back-EMF fit: the Hall and current captures differ in length');
-    const fs = n * o.rate;
-    const v = synthesize(harmonics(st.xMm, Math.min(15, Math.floor(n / 4))), n, w, 1).map((mmps) => mmps / 1000);
+    const fs = n * st.rate;
+    const v = synthesize(harmonics(st.xMm, Math.min(15, Math.floor(n / 4))), n, 2 * Math.PI * st.rate, 1).map((mmps) => mmps / 1000);
     const di = st.amps.map((_, j) => ((st.amps[(j + 1) % n] - st.amps[(j + n - 1) % n]) * fs) / 2);
     return { n, v, di, st };
   });
@@ -65,7 +66,7 @@ export function fitBackEmf(o: BackEmfInput): BackEmfFit {
         const on = ph < o.push;
         const volts = on ? st.duty * (o.v0 - o.rBatteryOhm * st.duty * st.amps[j]) : 0;
         rows.push([v[j], di[j]]);
-        rhs.push(volts - o.rOhm * st.amps[j]);
+        rhs.push(volts - st.rOhm * st.amps[j]);
       }
     }
     const [kf, lH] = solveLeastSquares(rows, rhs);

@@ -62,16 +62,19 @@ th{background:#f4f4f4} .pass{color:#1e7d32;font-weight:bold} .fail{color:#b71c1c
       { title: `Fit residuals (${s.fit.rmsUm.toFixed(1)} µm rms)`, xLabel: 'needle protrusion, mm', yLabel: 'residual, µm', yRefs: [-HALL_LIMITS.maxUm, HALL_LIMITS.maxUm] }));
   }
   if (r.actuator) {
-    const caps = r.actuator.captures;
+    // the largest stroke at each capture rate (every capture is in the JSON record and the CSV)
+    const caps = [...new Set(r.actuator.captures.map((c) => c.rate))].map((rate) =>
+      r.actuator!.captures.filter((c) => c.rate === rate).reduce((a, c) => (c.duty > a.duty ? c : a)));
     const pos: Series[] = [];
     const cur: Series[] = [];
     caps.forEach((c, i) => {
       const t = c.xMm.map((_, j) => ((j + 1) / c.fs) * 1000);
-      pos.push({ name: `measured, drive ${c.duty.toFixed(2)}`, x: t, y: c.xMm, colour: ['#1f5fa8', '#2e8b57'][i % 2] });
-      pos.push({ name: `model, drive ${c.duty.toFixed(2)}`, x: t, y: c.modelMm, colour: ['#c0392b', '#d68910'][i % 2] });
-      cur.push({ name: `coil current, drive ${c.duty.toFixed(2)}`, x: t, y: c.amps });
+      pos.push({ name: `measured, ${c.rate}/s drive ${c.duty.toFixed(2)}`, x: t, y: c.xMm, colour: ['#1f5fa8', '#2e8b57'][i % 2] });
+      pos.push({ name: `model, ${c.rate}/s drive ${c.duty.toFixed(2)}`, x: t, y: c.modelMm, colour: ['#c0392b', '#d68910'][i % 2] });
+      cur.push({ name: `coil current, ${c.rate}/s drive ${c.duty.toFixed(2)}`, x: t, y: c.amps });
     });
-    plots.push(svgPlot(pos, { title: `Step response: push on at 0 ms, brake at ${((caps[0].push / caps[0].rate) * 1000).toFixed(1)} ms (${caps[0].rate}/s)`, xLabel: 'time, ms', yLabel: 'needle protrusion, mm' }));
+    const brakes = caps.map((c) => `${((c.push / c.rate) * 1000).toFixed(1)} ms at ${c.rate}/s`).join(', ');
+    plots.push(svgPlot(pos, { title: `Step response: push on at 0 ms, brake at ${brakes}`, xLabel: 'time, ms', yLabel: 'needle protrusion, mm' }));
     plots.push(svgPlot(cur, { title: 'Coil current during the stroke (back-EMF)', xLabel: 'time, ms', yLabel: 'current, A' }));
   }
   if (r.stroke) {
@@ -102,11 +105,11 @@ th{background:#f4f4f4} .pass{color:#1e7d32;font-weight:bold} .fail{color:#b71c1c
     const a = r.actuator;
     parts.push('<h2>Actuator identification</h2><table>' + [
       row('Loop resistance (coil + bridge)', `${a.model.rOhm.toFixed(3)} Ω (holds, ${a.drive.points} points, ${(a.drive.rRelRms * 100).toFixed(2)} % rms)`),
-      row('Force constant (back-EMF)', `${a.model.kf.toFixed(3)} N/A, L ${(a.backEmf.lH * 1000).toFixed(3)} mH`),
+      row('Force constant (back-EMF)', `${a.model.kf.toFixed(3)} N/A, L ${(a.backEmf.lH * 1000).toFixed(3)} mH (R taken to each stroke's coil temperature, ${Math.min(...a.captures.map((c) => c.coilC)).toFixed(1)}–${Math.max(...a.captures.map((c) => c.coilC)).toFixed(1)} °C; holds at ${a.drive.coilC.toFixed(1)} °C)`),
       row('Spring rate', `${a.model.kNPerMm.toFixed(3)} N/mm (stroke); ${a.kStaticNPerMm.toFixed(3)} N/mm (holds)`),
       row('Moving mass / damping / friction', `${a.model.mG.toFixed(3)} g / ${a.model.cNsPerM.toFixed(3)} N·s/m / ${(a.model.frictionN * 1000).toFixed(1)} mN`),
       row('Resonance', `${a.resonance.fnHz.toFixed(1)} Hz, damping ratio ${a.resonance.zeta.toFixed(2)} (braking bridge)`),
-      row('Model fit', `${a.dynamics.rmsUm.toFixed(1)} µm rms over ${a.dynamics.harmonicsUsed} harmonics, channel skew ${a.dynamics.skewUs.toFixed(0)} µs`),
+      row('Model fit', `${a.dynamics.rmsUm.toFixed(1)} µm rms over ${a.captures.length} captured strokes (50/s and ${a.resonantRate}/s, the rate nearest the resonance), ${a.dynamics.harmonicsUsed} harmonics, channel skew ${a.dynamics.skewUs.toFixed(0)} µs`),
     ].join('') + '</table>');
   }
   if (r.verification) {

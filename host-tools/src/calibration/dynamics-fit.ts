@@ -12,12 +12,13 @@ import { levenbergMarquardt } from './levenberg-marquardt';
 export interface StrokeSeries {
   xMm: readonly number[];
   amps: readonly number[];
+  /** strokes/s */
+  rate: number;
 }
 
 export interface DynamicsInput {
-  /** one or more captured strokes (at different drives: friction and damping separate by amplitude) */
+  /** one or more captured strokes (at different drives: friction and damping separate by amplitude; near the resonance the damping sets amplitude and phase) */
   strokes: readonly StrokeSeries[];
-  rate: number;
   /** force constant, N/A */
   kf: number;
   /** starting guess of the spring rate, N/mm (from the holds) */
@@ -43,22 +44,24 @@ const FRICTION_SMOOTH_MPS = 1e-3;
 
 interface Spectra {
   n: number;
+  /** fundamental angular frequency, rad/s */
+  w: number;
   X: Complex[];
   I: Complex[];
   S: Complex[];
 }
 
 export function fitDynamics(o: DynamicsInput): DynamicsFit {
-  const w = 2 * Math.PI * o.rate;
   const K = Math.min(30, Math.floor(Math.min(...o.strokes.map((s) => s.xMm.length)) / 2) - 1);
   const spectra: Spectra[] = o.strokes.map((st) => {
     const n = st.xMm.length;
+    const w = 2 * Math.PI * st.rate;
     const X = harmonics(st.xMm.map((mm) => mm / 1000), K);
     const I = harmonics(st.amps, K);
     // friction regressor: harmonics of s(v), v from the smooth low harmonics of x
     const v = synthesize(X.slice(0, Math.min(13, K + 1)), n, w, 1);
     const S = harmonics(v.map((x) => x / (Math.abs(x) + FRICTION_SMOOTH_MPS)), K);
-    return { n, X, I, S };
+    return { n, w, X, I, S };
   });
   // scaled parameters: m [g], c [N·s/m], k [N/mm], F_c [cN], τ [10 µs]
   const kFixed = o.kFixedNPerMm;
@@ -68,7 +71,7 @@ export function fitDynamics(o: DynamicsInput): DynamicsFit {
     const ks = (kFixed ?? p[2]) * 1000;
     const fc = p[3] / 100;
     const tau = p[4] * 1e-5;
-    const s = k * w;
+    const s = k * sp.w;
     const force = cmul({ re: o.kf * sp.I[k].re, im: o.kf * sp.I[k].im }, cexpi(-s * tau));
     const num = { re: force.re - fc * sp.S[k].re, im: force.im - fc * sp.S[k].im };
     return cdiv(num, { re: ks - m * s * s, im: c * s });

@@ -13,11 +13,15 @@ export interface DrivePoint {
   amps: number;
   /** needle protrusion from the gauge, mm */
   gaugeMm: number;
+  /** coil temperature while holding, °C */
+  coilC: number;
 }
 
 export interface StaticDriveFit {
-  /** coil + bridge resistance, Ω */
+  /** coil + bridge resistance, Ω, at `coilC` */
   rOhm: number;
+  /** mean coil temperature of the holds R comes from, °C */
+  coilC: number;
   /** battery internal resistance (supply sag per supply ampere), Ω */
   rBatteryOhm: number;
   /** open-circuit supply (drive off), V */
@@ -45,7 +49,18 @@ export function fitStaticDrive(points: readonly DrivePoint[], v0: number): Stati
   const sag = fitProportional(use.map((p) => p.duty * p.amps), use.map((p) => v0 - p.volts));
   const travel = fitLine(use.map((p) => p.amps), use.map((p) => p.gaugeMm));
   return {
-    rOhm: r.slope, rBatteryOhm: Math.max(0, sag.slope), v0, mmPerAmp: travel.slope, restMm: travel.intercept,
+    rOhm: r.slope, coilC: use.reduce((a, p) => a + p.coilC, 0) / use.length, rBatteryOhm: Math.max(0, sag.slope), v0, mmPerAmp: travel.slope, restMm: travel.intercept,
     rRelRms: rel, travelRmsUm: travel.rms * 1000, points: use.length,
   };
+}
+
+/** Copper's temperature coefficient of resistance, 1/K (at 20 °C). */
+export const COPPER_TEMPCO = 0.00393;
+/** The bridge's share of the loop resistance (DRV8876 class, high + low side RDS(on), datasheet typical), Ω: not copper. */
+export const BRIDGE_NOMINAL_OHM = 0.7;
+
+/** Loop resistance at another coil temperature: the coil's copper share follows its tempco, the bridge's does not. */
+export function loopOhmAt(d: Pick<StaticDriveFit, 'rOhm' | 'coilC'>, coilC: number): number {
+  const copper = Math.max(0, d.rOhm - BRIDGE_NOMINAL_OHM);
+  return d.rOhm + copper * ((1 + COPPER_TEMPCO * (coilC - 20)) / (1 + COPPER_TEMPCO * (d.coilC - 20)) - 1);
 }

@@ -22,6 +22,11 @@ const { abs, exp } = Math; // bound once: global lookups are slow inside vm cont
 
 /** Bottom-of-stroke protrusion of each simulated stroke, mm. */
 export function simulateStrokes(a: ActuatorModel, o: StrokeSimOptions): number[] {
+  return simulate(a, o).bottoms;
+}
+
+/** Bottom (deepest) and trough (most retracted) of each simulated stroke, mm. */
+function simulate(a: ActuatorModel, o: StrokeSimOptions): { bottoms: number[]; troughs: number[] } {
   const m = a.mG / 1000;
   const k = a.kNPerMm * 1000;
   const x0 = a.restMm / 1000;
@@ -32,10 +37,12 @@ export function simulateStrokes(a: ActuatorModel, o: StrokeSimOptions): number[]
   let v = 0;
   let i = 0;
   const decay = exp((-a.rOhm * DT) / Math.max(a.lH, 1e-6));
-  const out: number[] = [];
+  const bottoms: number[] = [];
+  const troughs: number[] = [];
   for (let s = 0; s < o.strokes; s++) {
     const duty = o.changeAt !== undefined && s >= o.changeAt ? o.dutyAfter ?? o.duty : o.duty;
     let bottom = -Infinity;
+    let trough = Infinity;
     for (let j = 0; j < steps; j++) {
       const on = j < pushSteps;
       const u = on ? duty * (o.volts - a.rBatteryOhm * duty * i) : 0;
@@ -46,10 +53,12 @@ export function simulateStrokes(a: ActuatorModel, o: StrokeSimOptions): number[]
       v += (f / m) * DT;
       x += v * DT;
       if (x > bottom) bottom = x;
+      if (x < trough) trough = x;
     }
-    out.push(bottom * 1000);
+    bottoms.push(bottom * 1000);
+    troughs.push(trough * 1000);
   }
-  return out;
+  return { bottoms, troughs };
 }
 
 /** Steady in-air bottom of stroke at a duty, mm. */
@@ -57,6 +66,12 @@ export function predictBottom(a: ActuatorModel, rate: number, push: number, duty
   // the stroke envelope settles within a few ms (damping ratio ~0.5): 12 strokes are steady
   const b = simulateStrokes(a, { rate, push, duty, volts, strokes: 12 });
   return b[b.length - 1];
+}
+
+/** Steady in-air stroke at a duty: its bottom and its trough (the return below rest), mm. */
+export function predictStrokeRange(a: ActuatorModel, rate: number, push: number, duty: number, volts: number): { bottomMm: number; troughMm: number } {
+  const r = simulate(a, { rate, push, duty, volts, strokes: 12 });
+  return { bottomMm: r.bottoms[11], troughMm: r.troughs[11] };
 }
 
 /** Duty whose steady in-air bottom is `targetMm` (secant steps on the simulation: it is nearly linear in duty). */
