@@ -1,7 +1,8 @@
 // `stipple bench [--json] [--quick] [--seeds N]`: the standard benchmark matrix on virtual
 // pens running the real firmware, the simulator's speed and the firmware budgets
 // (docs/benchmarks.md). Figures to read, never pass/fail: it exits 0 whatever they are,
-// non-zero only when the bench itself cannot run.
+// non-zero only when the bench itself cannot run. (The MQTT bridge adds `--mqtt`, its own
+// broker benchmark `runMqttBench` from bridge/mqtt-bench.ts, as one more option here.)
 import { availableParallelism } from 'node:os';
 import { Command } from 'commander';
 import { DEFAULT_SEEDS } from '../../bench/bench-matrix';
