@@ -70,6 +70,11 @@ export class PenAgent {
   /** Why the last attempt to open the port failed (logged once per reason). */
   private lastOpenError = '';
 
+  /** Fault messages handed to the outbox for this pen (its last `n`). */
+  get faultsPublished(): number {
+    return this.faultN;
+  }
+
   constructor(readonly port: PenPort, private readonly ctx: AgentContext) {
     void ctx.stopped.then(() => { this.stopping = true; });
   }

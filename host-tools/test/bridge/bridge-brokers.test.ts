@@ -7,7 +7,7 @@ import { FAULT_NAMES, REQUEST_IDS } from '@stipple/protocol';
 import { SimPenPort } from '../../src/bridge/sim/sim-pen-port';
 import { AedesBroker, haveMosquitto, MosquittoBroker } from './test-brokers';
 import type { TestBroker } from './test-brokers';
-import { startBridge } from './bridge-harness';
+import { firstArrivals, startBridge } from './bridge-harness';
 import { Watcher } from './watcher';
 
 const brokers: [string, () => Promise<TestBroker>][] = [['aedes', () => AedesBroker.start()]];
@@ -109,6 +109,61 @@ describe.each(brokers)('bridge on %s', (name, startBroker) => {
       await watcher.waitFor(() => [...serials, idleSerial].every((s) => last(s)?.status === 'offline') && watcher.of('bridgeStatus').at(-1)?.payload.status === 'offline', 5000, 'offline statuses');
       expect(last(serials[0]!)).toMatchObject({ status: 'offline', reason: 'bridge stopped', session: 1 });
       expect(watcher.of('bridgeStatus').at(-1)!.payload).toMatchObject({ status: 'offline', reason: 'stopped', pens: [] });
+      expect(watcher.invalid).toEqual([]);
+    } finally {
+      await tb.close();
+      await watcher.close();
+    }
+  });
+
+  test('broker outage: killed mid-run and restarted on the same port; no fault lost, order kept; telemetry dropped and counted', async () => {
+    const watcherId = `watch-outage-${name}`;
+    const watcher = await Watcher.connect(broker.url, { clientId: watcherId, clean: false });
+    const subscribedAt = Date.now();
+    const pens = [
+      ...[21, 22].map((seed) => new SimPenPort({ seed, variant: 'voiceCoil', speed: 20, use: { runS: 2, pauseS: 0.5, faultEveryS: 1.5 } })),
+      new SimPenPort({ seed: 24, variant: 'bench', speed: 20, use: { runS: 2, pauseS: 0.5, faultEveryS: 1.5 } }),
+    ];
+    const tb = startBridge(broker.url, pens);
+    const bridge = tb.bridge;
+    const published = (): number => bridge.agents.reduce((a, g) => a + g.faultsPublished, 0);
+    const received = (): number => new Set(watcher.of('faults').map((m) => `${m.serial}#${m.payload.n}`)).size;
+    try {
+      await watcher.waitFor(() => bridge.agents.every((a) => a.faultsPublished >= 2), 60000, 'two faults from every pen');
+      // mosquitto saves the watcher's session every second: let it have saved it once
+      await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - subscribedAt))));
+      // crash it at a moment when everything acknowledged has also been delivered to the watcher
+      await watcher.waitFor(() => bridge.backlog === 0 && received() === published(), 10000, 'a quiet moment');
+      const killed = broker.kill();
+      const atKill = published();
+      await killed;
+      await watcher.waitFor(() => published() >= atKill + 6, 20000, 'faults while the broker is away');
+      const away = bridge.stats();
+      expect(away.connected).toBe(false);
+      expect(away.queue.pending).toBeGreaterThanOrEqual(6);
+      expect(away.telemetryDropped).toBeGreaterThan(0);
+      // Aedes forgets sessions: hold the bridge back until the watcher has subscribed again
+      const back = name === 'aedes' ? (broker as AedesBroker).subscribed(watcherId) : Promise.resolve();
+      const gate = await broker.restart('stipple-bridge-');
+      await back;
+      gate.release();
+      const atRestart = published();
+      await watcher.waitFor(() => bridge.stats().connected && published() >= atRestart + 3 && bridge.backlog === 0 && received() === published(), 30000, 'the queue delivered and more faults after the restart');
+      for (const p of pens) p.freeze();
+      await tb.close();
+      for (const a of bridge.agents) {
+        const ns = watcher.of('faults', a.serial).map((m) => m.payload.n as number);
+        // every fault arrived, first arrivals in the order they latched (QoS 1 may repeat one)
+        expect(firstArrivals(ns)).toEqual(Array.from({ length: a.faultsPublished }, (_, i) => i + 1));
+        const st = firstArrivals(watcher.of('status', a.serial).map((m, i) => i)).map((i) => watcher.of('status', a.serial)[i]!.payload.status);
+        expect(st[0]).toBe('birth');
+      }
+      const after = watcher.of('bridgeStatus').map((m) => m.payload).filter((p) => p.reconnects >= 1);
+      expect(after.length).toBeGreaterThan(0);
+      expect(after[0]).toMatchObject({ status: 'online', queue: { overflowed: 0 } });
+      expect(after.at(-1)!.telemetryDropped).toBeGreaterThanOrEqual(away.telemetryDropped);
+      expect(tb.lines.some((l) => l.includes('lost the broker'))).toBe(true);
+      expect(bridge.stats().queue).toMatchObject({ pending: 0, overflowed: 0 });
       expect(watcher.invalid).toEqual([]);
     } finally {
       await tb.close();
