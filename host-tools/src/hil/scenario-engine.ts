@@ -175,8 +175,11 @@ export class ScenarioEngine {
     if (!sim.board.powered) return '';
     const why: string[] = [];
     for (const role of ['DRIVE_PWM', 'DRIVE_PHASE'] as const) {
+      // a pin drives what its mode says: a PWM while in an alternate-function mode (analogWrite), else its level
       const s = sim.board.pinState(sim.pins[role]);
-      if (s && (s.value || (s.freq > 0 && s.duty > 0))) why.push(`${role} ${s.freq > 0 ? `PWM ${s.duty.toFixed(2)} at ${s.freq} Hz` : 'high'}`);
+      if (!s) continue;
+      if (s.mode.startsWith('af_')) { if (s.duty > 0) why.push(`${role} PWM ${s.duty.toFixed(2)} at ${s.freq} Hz`); }
+      else if (s.mode !== 'input' && s.mode !== 'analog' && s.value) why.push(`${role} high`);
     }
     const i = sim.hw.drive.coilCurrentA();
     if (sim.hw.variant === 'voiceCoil' && Math.abs(i) > 0.05) why.push(`coil ${i.toFixed(2)} A`);
@@ -194,6 +197,7 @@ export class ScenarioEngine {
       // an armed power loss happened: the power comes back after the given time
       const back = this.now() + this.pendingRestore;
       this.pendingRestore = undefined;
+      sim.board.storage.failAfterBytes(undefined); // the injection is spent: the next boot writes normally
       this.at(back, () => { sim.board.powerOn(); this.rec.actions.push({ at: back, what: 'power restored after the power loss' }); });
     }
   }

@@ -87,8 +87,10 @@ const REQUESTS_FOR_SCENARIOS = [
 ] as const;
 export const HOST_COMMANDS = [...REQUESTS_FOR_SCENARIOS, 'enterService', 'leaveService', 'startRun', 'stopRun', 'calWriteSame'] as const;
 
-export const Expect = z.union([z.literal('ok'), oneOf(ERROR_CODES as string[]), z.literal('any')])
-  .describe('what the reply must be: ok, a typed error code (e.g. OUT_OF_RANGE, NOT_ALLOWED), or any');
+/** Host-side failures of a request (link/errors.ts): no reply, the link went away (e.g. the pen lost power). */
+export const LINK_FAILURES = ['TIMEOUT', 'NAK', 'LINK_CLOSED'] as const;
+export const Expect = z.union([z.literal('ok'), oneOf(ERROR_CODES as string[]), oneOf(LINK_FAILURES), z.literal('any')])
+  .describe('what the reply must be: ok, the pen\'s typed error code (e.g. OUT_OF_RANGE, NOT_ALLOWED), a host-side failure (TIMEOUT, NAK, LINK_CLOSED: e.g. the pen lost power before it answered), or any');
 
 export const ACTION_SHAPES = {
   press: z.strictObject({ ...at, press: Button, ms: z.int().min(10).max(10000).default(80).describe('how long it is held, ms') })
@@ -201,6 +203,7 @@ export const ASSERTION_SHAPES = {
       after: z.union([Time, z.string().min(1)]).describe('from when: a time, or the label of a timeline entry'),
       withinMs: z.number().positive().describe('it must latch within this many ms'),
       safeWithinMs: z.number().positive().default(50).describe('after the latch, the needle is retracted (true protrusion < 0) and the drive off within this many ms'),
+      retracted: z.boolean().default(true).describe('check the needle is retracted; false only where the fault itself holds the needle out (a jammed needle bar): the drive must still be off'),
       latchedForS: z.number().min(0).default(1).describe('and stays latched (state FAULT, drive off) this long, or until a clear'),
     }),
   }).describe('a fault is detected, latched and made safe'),

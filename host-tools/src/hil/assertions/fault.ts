@@ -46,14 +46,14 @@ export function evalFault(a: AssertionOf<'fault'>, ctx: EvalContext): Outcome {
     return { ...base, pass: false, t: safeFrom, expected: `truth sampled from ${ts(safeFrom)}`, seen: `no sample (${samples.length} samples after the latch)`, figures };
   }
   const gap = judged[0]!.t - safeFrom;
-  const bad = judged.find((s) => s.protrusionMm >= 0 || s.driveWhy !== '');
+  const bad = judged.find((s) => (f.retracted && s.protrusionMm >= 0) || s.driveWhy !== '');
   figures.firstSafeCheckMs = (judged[0]!.t - latchT) * 1000;
   if (gap > 0.02) {
     return { ...base, pass: false, t: safeFrom, expected: `truth sampled within 20 ms of ${ts(safeFrom)}`, seen: `first sample ${(gap * 1000).toFixed(1)} ms later`, figures };
   }
   if (bad) {
     return {
-      ...base, pass: false, t: bad.t, expected: `needle retracted (protrusion < 0) and drive off from ${f.safeWithinMs} ms after the latch at ${ts(latchT)}`,
+      ...base, pass: false, t: bad.t, expected: `${f.retracted ? 'needle retracted (protrusion < 0) and ' : ''}drive off from ${f.safeWithinMs} ms after the latch at ${ts(latchT)}`,
       seen: `protrusion ${f3(bad.protrusionMm)} mm${bad.driveWhy ? `, drive on: ${bad.driveWhy}` : ', drive off'} at ${ts(bad.t)}`, figures,
     };
   }
@@ -65,7 +65,7 @@ export function evalFault(a: AssertionOf<'fault'>, ctx: EvalContext): Outcome {
   const last = judged[judged.length - 1]!;
   return {
     ...base, pass: true, t: latchT, expected: `${codes.join(' or ')} within ${f.withinMs} ms, safe within ${f.safeWithinMs} ms, latched ${f.latchedForS} s`,
-    seen: `${got} after ${ms.toFixed(1)} ms; retracted (${f3(judged[0]!.protrusionMm)} mm) and drive off at +${figures.firstSafeCheckMs!.toFixed(0)} ms, still at ${ts(last.t)} (${f3(last.protrusionMm)} mm)`,
+    seen: `${got} after ${ms.toFixed(1)} ms; ${f.retracted ? 'retracted' : 'needle at'} (${f3(judged[0]!.protrusionMm)} mm) and drive off at +${figures.firstSafeCheckMs!.toFixed(0)} ms, still at ${ts(last.t)} (${f3(last.protrusionMm)} mm)`,
     figures,
   };
 }
