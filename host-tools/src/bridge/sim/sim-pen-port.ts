@@ -29,6 +29,8 @@ export interface SimPenSpec {
   use?: PractitionerOptions & BenchRigOptions;
   /** Longest virtual step between deliveries to the host, s (default 0.005; larger is cheaper when many pens idle). */
   sliceS?: number;
+  /** Freeze the pen's clock at this virtual time, s (a load test's fixed span of virtual time). */
+  freezeAtS?: number;
 }
 
 export class SimPenPort implements PenPort {
@@ -36,6 +38,8 @@ export class SimPenPort implements PenPort {
   readonly reopenable = false;
   session: SimSession | undefined;
   user: VirtualPractitioner | BenchRig | undefined;
+  /** The pen's clock was stopped by freeze(). */
+  frozen = false;
 
   constructor(readonly spec: SimPenSpec) {
     this.name = `sim:${spec.seed}`;
@@ -55,6 +59,7 @@ export class SimPenPort implements PenPort {
     this.session = s;
     await s.hello(); // again: the first hello came before the calibration was written
     if (this.spec.speed !== undefined) s.pace(this.spec.speed);
+    if (this.spec.freezeAtS !== undefined) s.clock.setTimeout(() => this.freeze(), Math.max(0, this.spec.freezeAtS * 1000 - s.clock.now()));
     if (this.spec.activity !== 'none') {
       if (c.info.drive === 'bench') this.user = new BenchRig(s, this.spec.use);
       else if (variant === 'voiceCoil') this.user = new VirtualPractitioner(s, this.spec.use);
@@ -66,5 +71,6 @@ export class SimPenPort implements PenPort {
   /** Stop the pen's clock where it is (and its user with it). */
   freeze(): void {
     this.session?.pace(0);
+    this.frozen = true;
   }
 }
