@@ -4,7 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { Scenario } from './scenario-schema';
+import { ACTION_SHAPES, ASSERTION_SHAPES, Scenario } from './scenario-schema';
+import type { z } from 'zod';
 
 export const SCENARIO_EXTENSIONS = ['.json', '.yaml', '.yml'];
 
@@ -53,7 +54,7 @@ export function parseScenario(text: string, file: string): Scenario {
   }
   const r = Scenario.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
+    const issue = explain(r.error.issues[0]!, raw);
     const where = issue.path.length ? issue.path.join('.') : '(top level)';
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
     throw new ScenarioFileError(file, `${where}: ${issue.message}${more}`);
@@ -84,4 +85,24 @@ export function loadScenarios(paths: string[]): LoadedScenario[] {
     seen.set(l.scenario.name, f);
     return l;
   });
+}
+
+/**
+ * A timeline entry or an assertion is one of several shapes, told apart by its key; zod
+ * reports a bad one as "Invalid input" for the whole union. Validate it against the shape its
+ * key names instead, so the message says which field is wrong and why.
+ */
+function explain(issue: z.core.$ZodIssue, raw: unknown): { path: PropertyKey[]; message: string } {
+  const [list, index] = issue.path;
+  if (issue.code !== 'invalid_union' || (list !== 'timeline' && list !== 'assert') || typeof index !== 'number' || issue.path.length !== 2) return issue;
+  const shapes: Record<string, z.ZodType> = list === 'timeline' ? ACTION_SHAPES : ASSERTION_SHAPES;
+  const entry = (raw as Record<string, unknown[]>)[list]?.[index];
+  const keys = entry && typeof entry === 'object' ? Object.keys(entry).filter((k) => k in shapes) : [];
+  if (keys.length !== 1) {
+    return { path: issue.path, message: `needs exactly one of ${Object.keys(shapes).join(', ')} (found ${keys.length ? keys.join(', ') : 'none'})` };
+  }
+  const r = shapes[keys[0]!]!.safeParse(entry);
+  if (r.success) return issue;
+  const inner = r.error.issues[0]!;
+  return { path: [...issue.path, ...inner.path], message: inner.message };
 }

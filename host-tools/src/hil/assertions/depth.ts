@@ -23,7 +23,7 @@ export function evalDepth(a: AssertionOf<'depth'>, ctx: EvalContext): Outcome {
   let worstT = from;
   let sum = 0;
   for (let i = start; i < i1; i++) {
-    const e = (s.mm.at(i) - d.targetMm) * 1000;
+    const e = Math.round((s.mm.at(i) - d.targetMm) * 1e6) / 1000; // µm, to the nm: no float noise at the 1 µm gauge grid
     sq += e * e;
     sum += e;
     if (Math.abs(e) > Math.abs(worst)) { worst = e; worstT = s.t.at(i); }

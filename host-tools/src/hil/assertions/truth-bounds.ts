@@ -25,7 +25,7 @@ export function evalHardLimit(a: AssertionOf<'hardLimit'>, ctx: EvalContext): Ou
   if (!ctx.sim) return { ...base, pass: true, t: from, expected: '', seen: '', figures: {}, skipped: 'needs the simulator\'s true protrusion' };
   const d = deepest(ctx, from, to);
   const seen = d.mm === -Infinity ? 'no protrusion sampled' : `deepest ${f3(d.mm)} mm at ${ts(d.t)} (${d.strokes} strokes)`;
-  return { ...base, pass: d.mm <= a.hardLimit.mm, t: d.t, expected: `true protrusion ≤ ${a.hardLimit.mm} mm`, seen, figures: { deepestMm: d.mm } };
+  return { ...base, pass: d.mm <= a.hardLimit.mm + 1e-9, t: d.t, expected: `true protrusion ≤ ${a.hardLimit.mm} mm`, seen, figures: { deepestMm: d.mm } };
 }
 
 export function evalNeedle(a: AssertionOf<'needle'>, ctx: EvalContext): Outcome {
@@ -35,7 +35,7 @@ export function evalNeedle(a: AssertionOf<'needle'>, ctx: EvalContext): Outcome 
   if (!ctx.sim) return { ...base, pass: true, t: from, expected: '', seen: '', figures: {}, skipped: 'needs the simulator\'s true protrusion' };
   const d = deepest(ctx, from, to);
   return {
-    ...base, pass: d.mm <= a.needle.maxProtrusionMm, t: d.t, expected: `true protrusion ≤ ${a.needle.maxProtrusionMm} mm in ${from}–${to} s`,
+    ...base, pass: d.mm <= a.needle.maxProtrusionMm + 1e-9, t: d.t, expected: `true protrusion ≤ ${a.needle.maxProtrusionMm} mm in ${from}–${to} s`,
     seen: `deepest ${f3(d.mm)} mm at ${ts(d.t)} (${d.strokes} strokes)`, figures: { deepestMm: d.mm },
   };
 }

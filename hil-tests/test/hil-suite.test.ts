@@ -1,0 +1,36 @@
+// The HIL suite: every scenario under hil-tests/scenarios/ through the same runner library
+// `stipple hil` uses, each on a fresh virtual pen running the real firmware bundle, one jest
+// test per scenario. A failure shows the scenario's failed checks (time, expected, seen).
+// Scenarios that fail because of the firmware live in hil-tests/pending-firmware/ (see its
+// README); they and the 8-hour soak (npm run soak) are only validated here.
+import path from 'node:path';
+import { loadScenarios } from '@stipple/host-tools/hil/load-scenarios';
+import { runScenario } from '@stipple/host-tools/hil/run-scenario';
+
+const HIL = path.join(__dirname, '..');
+const suite = loadScenarios([path.join(HIL, 'scenarios')]);
+
+test('the suite covers what issue 7 asks for', () => {
+  const tagged = (t: string): number => suite.filter((l) => l.scenario.tags.includes(t)).length;
+  expect(tagged('accuracy')).toBeGreaterThanOrEqual(15);
+  expect(tagged('fault')).toBeGreaterThanOrEqual(12);
+  expect(tagged('session')).toBeGreaterThanOrEqual(2);
+  expect(tagged('power-loss')).toBeGreaterThanOrEqual(4);
+  expect(tagged('link')).toBeGreaterThanOrEqual(2);
+  expect(tagged('soak')).toBe(1);
+  expect(suite.some((l) => l.scenario.pen.variant === 'stepper')).toBe(true);
+});
+
+test('pending and soak scenarios are valid scenario files', () => {
+  const other = loadScenarios([path.join(HIL, 'pending-firmware'), path.join(HIL, 'soak')]);
+  expect(other.length).toBeGreaterThan(50);
+  expect(other.find((l) => l.scenario.name.startsWith('soak 8 h'))!.scenario.duration).toBeGreaterThanOrEqual(28800);
+});
+
+describe('HIL scenarios on the simulator', () => {
+  test.each(suite.map((l) => [path.relative(HIL, l.file), l] as const))('%s', async (_file, l) => {
+    const r = await runScenario(l, { target: { kind: 'sim' } });
+    if (r.status !== 'pass') throw new Error(`${r.status}: ${r.reason ?? ''}\n${r.failures.join('\n')}`);
+    expect(r.outcomes.filter((o) => !o.skipped && o.pass).length).toBeGreaterThan(0);
+  }, 60000);
+});
