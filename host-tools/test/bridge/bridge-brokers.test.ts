@@ -155,8 +155,9 @@ describe.each(brokers)('bridge on %s', (name, startBroker) => {
         const ns = watcher.of('faults', a.serial).map((m) => m.payload.n as number);
         // every fault arrived, first arrivals in the order they latched (QoS 1 may repeat one)
         expect(firstArrivals(ns)).toEqual(Array.from({ length: a.faultsPublished }, (_, i) => i + 1));
-        const st = firstArrivals(watcher.of('status', a.serial).map((m, i) => i)).map((i) => watcher.of('status', a.serial)[i]!.payload.status);
-        expect(st[0]).toBe('birth');
+        const st = watcher.of('status', a.serial).map((m) => m.payload.status);
+        expect(st.slice(0, 2)).toEqual(['birth', 'online']);
+        expect(st.slice(2)).toContain('online'); // published again after the restart (the broker may have lost it)
       }
       const after = watcher.of('bridgeStatus').map((m) => m.payload).filter((p) => p.reconnects >= 1);
       expect(after.length).toBeGreaterThan(0);
