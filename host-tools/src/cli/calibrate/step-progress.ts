@@ -5,7 +5,7 @@ import type { ProgressEvent } from '../../calibration/calibration-context';
 import { colour } from '../output';
 
 /** Share of the procedure's time per step (virtual pen: device seconds). */
-const WEIGHTS: Record<string, number> = { precheck: 0.02, sensor: 0.16, actuator: 0.08, stroke: 0.2, gains: 0.01, verify: 0.5, write: 0.03, restore: 1 };
+const WEIGHTS: Record<string, number> = { precheck: 0.02, sensor: 0.12, actuator: 0.32, stroke: 0.18, gains: 0.01, verify: 0.33, write: 0.02, restore: 1 };
 const ORDER = ['precheck', 'sensor', 'actuator', 'stroke', 'gains', 'verify', 'write'];
 const WIDTH = 24;
 
