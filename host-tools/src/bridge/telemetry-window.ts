@@ -7,6 +7,8 @@ import type { StateName, TelemetryRecord, TelemetrySummaryPayload } from '@stipp
 export type SummaryFigures = Omit<TelemetrySummaryPayload, 'v' | 'ts' | 'serial' | 'linkLost' | 'dropped'>;
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+/** Longest pen time between two records of one run, ms (TLM_EVERY_MAX strokes at the lowest rate is 20 s; a subscription of 20 strokes at 50/s: 0.4 s). */
+const MAX_RECORD_GAP_MS = 2000;
 
 export class TelemetryWindow {
   private strokes = 0;
@@ -20,6 +22,9 @@ export class TelemetryWindow {
   private rateSet: number | null = null;
   private warn = 0;
   private lastPenMs: number | undefined;
+  /** Strokes and pen time between consecutive records of one run (the rate's measure). */
+  private spanStrokes = 0;
+  private spanMs = 0;
 
   constructor(private startMs: number) {}
 
@@ -31,7 +36,16 @@ export class TelemetryWindow {
     if (r.setUm !== undefined) this.setUm = r.setUm;
     if (r.rate !== undefined) this.rateSet = r.rate;
     if (r.warn !== undefined) this.warn = r.warn;
-    if (r.t !== undefined) this.lastPenMs = r.t;
+    if (r.t !== undefined) {
+      // a record's strokes happened since the previous record; a gap longer than a record
+      // could take is a pause between runs, not part of the rate
+      const dt = this.lastPenMs === undefined ? Infinity : r.t - this.lastPenMs;
+      if (dt > 0 && dt <= MAX_RECORD_GAP_MS && n > 0) {
+        this.spanStrokes += n;
+        this.spanMs += dt;
+      }
+      this.lastPenMs = r.t;
+    }
     const set = r.setUm ?? 0;
     for (const d of r.depths ?? []) {
       const e = d - set;
@@ -54,7 +68,7 @@ export class TelemetryWindow {
       warn: this.warn,
       strokes: this.strokes,
       dots: this.dots,
-      rate: windowS > 0 ? round(this.strokes / windowS, 1) : 0,
+      rate: this.spanMs > 0 ? round((this.spanStrokes / this.spanMs) * 1000, 1) : windowS > 0 ? round(this.strokes / windowS, 1) : 0,
       rateSet: this.strokes > 0 ? this.rateSet : null,
       depthSetMm: this.strokes > 0 && this.setUm !== null ? this.setUm / 1000 : null,
       depthMeanMm: m > 0 ? round(this.sumDepth / m / 1000, 4) : null,
@@ -65,6 +79,7 @@ export class TelemetryWindow {
     this.startMs = endMs;
     this.strokes = this.dots = this.records = this.measured = 0;
     this.sumDepth = this.sumSq = this.maxErr = 0;
+    this.spanStrokes = this.spanMs = 0;
     return figures;
   }
 

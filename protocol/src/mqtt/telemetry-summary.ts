@@ -17,7 +17,7 @@ export const TelemetrySummaryPayload = z.strictObject({
   warn: z.int().min(0).max(255).describe('warning bits (WARN_NAMES) of the last record'),
   strokes: Count.describe('strokes measured in the window'),
   dots: Count.describe('of which in skin'),
-  rate: z.number().min(0).max(1000).describe('measured strokes per second over the window'),
+  rate: z.number().min(0).max(1000).describe('measured stroke rate, strokes/s: strokes over pen time between the window\'s records (strokes/windowS with fewer than two)'),
   rateSet: z.int().min(0).max(1000).nullable().describe('commanded stroke rate, strokes/s (null: no strokes)'),
   depthSetMm: mm('depth setpoint'),
   depthMeanMm: mm('mean measured bottom-of-stroke depth'),
