@@ -41,10 +41,13 @@ const ID_STATIC_MM = [-0.3, 0.6];
 const RESONANT_TINY_ABOVE_REST_MM = 0.15;
 const RESONANT_SMALL_MM = -0.3;
 const RESONANT_TROUGH_BELOW_REST_MM = 0.25;
+/** ... and how deep the largest one's bottom may go, mm (and never within LIMIT_CLEARANCE_MM of the hard limit). */
+const RESONANT_MAX_BOTTOM_MM = 1.2;
 /** Each resonant stroke is captured this many times (the damping is noise-limited there: twice halves its worst error over 20 pens). */
 const RESONANT_REPEATS = 2;
-/** ... and how deep its bottom may go, mm. */
-const RESONANT_MAX_BOTTOM_MM = 1.2;
+/** Every identification stroke's bottom stays this far under the hard limit, mm (a calibrated pen checks each capture against it); the 50/s strokes bottom ~0.3 mm beyond their static protrusion. */
+const LIMIT_CLEARANCE_MM = 0.2;
+const ID_STROKE_OVERSHOOT_MM = 0.3;
 /** Coil temperature reads after each capture pair (NTC noise ~0.05 K). */
 const TEMP_READS = 2;
 /** Static and dynamic spring rates must agree within this. */
@@ -85,7 +88,7 @@ export interface ActuatorResult {
 
 type Stroke = BackEmfStroke & { fs: number; coilC: number; xMm: number[]; amps: number[] };
 
-export async function actuatorStep(ctx: CalibrationContext, o: { sensor: SensorResult; senseOffsetFs: number; v0: number; push: number }): Promise<ActuatorResult> {
+export async function actuatorStep(ctx: CalibrationContext, o: { sensor: SensorResult; senseOffsetFs: number; v0: number; push: number; limitMm: number }): Promise<ActuatorResult> {
   const fail = (why: string): never => {
     throw new CalibrationError('actuator', why);
   };
@@ -127,15 +130,16 @@ export async function actuatorStep(ctx: CalibrationContext, o: { sensor: SensorR
     };
     return { backEmf, kStatic, dynamics, model };
   };
-  for (const target of ID_STATIC_MM) await captureAt(ID_RATE, Math.min(0.9, (target - o.sensor.restMm) / o.sensor.mmPerDuty));
+  const staticCap = o.limitMm - LIMIT_CLEARANCE_MM - ID_STROKE_OVERSHOOT_MM;
+  for (const target of ID_STATIC_MM) await captureAt(ID_RATE, Math.min(0.9, (Math.min(target, staticCap) - o.sensor.restMm) / o.sensor.mmPerDuty));
   // the first model's resonance, and strokes there
   const first = identify().model;
   const fn = resonance(first).fnHz;
   const resonantRate = Math.round(Math.min(150, Math.max(ID_RATE + 1, Number.isFinite(fn) ? fn : ID_RATE + 1)));
   const resonantDuties = [
     RESONANT_TINY_ABOVE_REST_MM / o.sensor.mmPerDuty,
-    Math.min(0.9, (RESONANT_SMALL_MM - o.sensor.restMm) / o.sensor.mmPerDuty),
-    largestClearDuty(first, resonantRate, o.push, o.v0),
+    Math.min(0.9, (Math.min(RESONANT_SMALL_MM, staticCap) - o.sensor.restMm) / o.sensor.mmPerDuty),
+    largestClearDuty(first, resonantRate, o.push, o.v0, Math.min(RESONANT_MAX_BOTTOM_MM, o.limitMm - LIMIT_CLEARANCE_MM)),
   ];
   for (let rep = 0; rep < RESONANT_REPEATS; rep++) for (const duty of resonantDuties) await captureAt(resonantRate, duty);
   const { backEmf, kStatic, dynamics, model } = identify();
@@ -155,11 +159,11 @@ export async function actuatorStep(ctx: CalibrationContext, o: { sensor: SensorR
   };
 }
 
-/** The largest duty (≤ 0.9) whose stroke, as the first model predicts it, returns no further than RESONANT_TROUGH_BELOW_REST_MM below rest and bottoms above RESONANT_MAX_BOTTOM_MM. */
-function largestClearDuty(a: ActuatorModel, rate: number, push: number, volts: number): number {
+/** The largest duty (≤ 0.9) whose stroke, as the first model predicts it, returns no further than RESONANT_TROUGH_BELOW_REST_MM below rest and bottoms above `maxBottomMm`. */
+function largestClearDuty(a: ActuatorModel, rate: number, push: number, volts: number, maxBottomMm: number): number {
   const clear = (d: number): boolean => {
     const r = predictStrokeRange(a, rate, push, d, volts);
-    return r.troughMm >= a.restMm - RESONANT_TROUGH_BELOW_REST_MM && r.bottomMm <= RESONANT_MAX_BOTTOM_MM;
+    return r.troughMm >= a.restMm - RESONANT_TROUGH_BELOW_REST_MM && r.bottomMm <= maxBottomMm;
   };
   let lo = 0;
   let hi = 0.9;

@@ -96,7 +96,7 @@ export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationR
     report.sensor = sensor;
 
     ctx.step = 'actuator';
-    const actuator = await actuatorStep(ctx, { sensor, senseOffsetFs: pre.senseOffsetFs, v0: pre.supplyV, push });
+    const actuator = await actuatorStep(ctx, { sensor, senseOffsetFs: pre.senseOffsetFs, v0: pre.supplyV, push, limitMm: pre.limitMm });
     report.actuator = withResonance(actuator);
 
     ctx.step = 'stroke';
