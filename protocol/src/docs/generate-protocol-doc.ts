@@ -69,7 +69,7 @@ function rows(s: JS, prefix: string, out: string[], required = true): void {
   out.push(`| \`${prefix}\` | ${typeOf(s)} | ${required ? 'yes' : 'no'} | ${c} | ${s.description ?? s.items?.description ?? ''} |`);
 }
 
-function fieldTable(schema: z.ZodType): string {
+export function fieldTable(schema: z.ZodType): string {
   const js = z.toJSONSchema(schema, { unrepresentable: 'any' }) as JS;
   const out: string[] = [];
   rows(js, '', out);

@@ -14,7 +14,7 @@ export const PenStatusPayload = z.strictObject({
   serial: Serial,
   status: z.enum(PEN_LINK_STATES).describe('birth, online or offline'),
   bridge: BridgeId,
-  port: z.string().min(1).max(256).describe('where the bridge reaches the pen: a serial port path, or sim:<seed> for a virtual pen'),
+  port: z.string().min(1).max(256).describe('where the bridge reaches the pen: a serial port path, or sim:SEED for a virtual pen'),
   session: Count.describe('births of this pen since the bridge started (1 for the first); offline carries the session it ends'),
   reason: z.string().max(200).nullable().describe('why it went offline (null otherwise)'),
 });
