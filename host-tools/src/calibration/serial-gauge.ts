@@ -38,7 +38,7 @@ export class SerialGauge implements Gauge {
   }
 
   private onData(d: Uint8Array): void {
-    this.text += Buffer.from(d).toString('latin1');
+    for (const b of d) this.text += String.fromCharCode(b); // latin1, without Buffer (the web console runs this in a browser)
     let nl: number;
     while ((nl = this.text.indexOf('\n')) >= 0) {
       const raw = this.text.slice(0, nl + 1);
@@ -55,7 +55,7 @@ export class SerialGauge implements Gauge {
   }
 
   private send(s: string): void {
-    this.port.write(Buffer.from(s, 'latin1'));
+    this.port.write(Uint8Array.from({ length: s.length }, (_, i) => s.charCodeAt(i) & 255));
   }
 
   /** The next reading after now (a requested one, or the next streamed one). */

@@ -395,7 +395,8 @@ export class PenClient {
   async enterService(secret: string): Promise<void> {
     const serial = this.info?.serial ?? (await this.connect()).serial;
     const { nonce } = await this.request('svcChallenge', {});
-    const mac = createHmac('sha256', Buffer.from(secret, 'latin1')).update(nonce + '|' + serial).digest('hex');
+    // the key's bytes as latin1, without Buffer: the web console bundles this client for the browser
+    const mac = createHmac('sha256', Uint8Array.from({ length: secret.length }, (_, i) => secret.charCodeAt(i) & 255)).update(nonce + '|' + serial).digest('hex');
     await this.request('svcEnter', { mac });
   }
 
