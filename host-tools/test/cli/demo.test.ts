@@ -21,14 +21,10 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-/** The newest mtime under a folder, ms. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
+/** The newest mtime of a file or anything under a folder, ms. */
+function newest(p: string): number {
+  if (!statSync(p).isDirectory()) return statSync(p).mtimeMs;
+  return Math.max(0, ...readdirSync(p).map((e) => newest(path.join(p, e))));
 }
 
 let out: string;
@@ -38,9 +34,9 @@ beforeAll(() => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 beforeAll(() => {
-  // the bundle under test must be this tree's: `npm test` builds it first (npm run build)
-  const src = Math.max(newest(path.join(ROOT, 'host-tools', 'src')), newest(path.join(ROOT, 'protocol', 'src')));
-  if (!existsSync(CLI_BUNDLE) || statSync(CLI_BUNDLE).mtimeMs < src) throw new Error('host-tools/dist/main.js is missing or older than the sources: run `npm run build` first');
+  // the bundle under test must hold this tree's demo: `npm test` builds it first (npm run build)
+  const src = Math.max(...['demo', 'calibration', 'cli/commands/demo.ts'].map((p) => newest(path.join(ROOT, 'host-tools', 'src', p))));
+  if (!existsSync(CLI_BUNDLE) || statSync(CLI_BUNDLE).mtimeMs < src) throw new Error('host-tools/dist/main.js is missing or older than the demo\'s sources: run `npm run build` first');
 });
 
 test('stipple demo --json: calibrated, every preset run on the handset within the acceptance, the files written', async () => {
