@@ -105,10 +105,11 @@ export class FleetBridge {
     this.outbox = new Outbox(this.topics, this.publisher, this.link, this.log);
     this.router = new CommandRouter(this.topics, this.outbox, (serial) => this.agents.find((a) => a.serial === serial), this.log, wallNow);
     this.link.onMessage((topic, payload, packet) => this.router.handle(topic, payload, packet));
-    this.link.onUp(() => {
+    // on (re)connection: first what waited on disk, in order; then the bridge and its pens afresh
+    this.link.onUp(() => this.publisher.afterBacklog(() => {
       this.outbox.bridgeStatus(this.bridgeStatus('online', null));
       for (const a of this.agents) a.rebirth();
-    });
+    }));
   }
 
   /** Connect and serve `ports` (more may be added with addPort). */

@@ -28,6 +28,8 @@ export class OrderedPublisher {
   private readonly waiting: Item[] = [];
   private readonly inFlight = new Set<Item>();
   private pumping = false;
+  /** Callbacks to run once a given item has been acknowledged (afterBacklog). */
+  private marks: { item: Item; cb: () => void }[] = [];
   /** Current-state messages that could not be sent because the broker was away. */
   skipped = 0;
   /** Acknowledged by the broker. */
@@ -64,6 +66,16 @@ export class OrderedPublisher {
     return this.waiting.length + this.inFlight.size;
   }
 
+  /**
+   * Run `cb` once everything handed in so far has been acknowledged (at once if nothing
+   * waits). Forgotten if the connection drops first (the next connection asks again).
+   */
+  afterBacklog(cb: () => void): void {
+    const last = this.waiting.at(-1) ?? [...this.inFlight].at(-1);
+    if (!last) cb();
+    else this.marks.push({ item: last, cb });
+  }
+
   /** Resolves when nothing waits or is in flight (or after `timeoutMs`). */
   async drained(timeoutMs: number): Promise<boolean> {
     const end = Date.now() + timeoutMs;
@@ -86,6 +98,10 @@ export class OrderedPublisher {
             if (!this.inFlight.delete(item)) return;
             this.acknowledged++;
             if (item.entry) this.queue.ack(item.entry.seq);
+            // PUBACKs come in the order of the PUBLISHes (MQTT 4.6): this one's mark is due
+            const due = this.marks.filter((m) => m.item === item);
+            if (due.length) this.marks = this.marks.filter((m) => m.item !== item);
+            for (const m of due) m.cb();
             this.pump();
           },
           () => { /* the connection dropped: requeue() put it back */ },
@@ -98,6 +114,7 @@ export class OrderedPublisher {
 
   /** The connection dropped: durable messages in flight go back to the front, in their order. */
   private requeue(): void {
+    this.marks = [];
     const back = [...this.inFlight].filter((i) => i.entry).sort((a, b) => a.entry!.seq - b.entry!.seq);
     this.skipped += this.inFlight.size - back.length;
     this.inFlight.clear();
