@@ -137,6 +137,8 @@ export class FleetBridge {
   }
 
   private penChanged(a: PenAgent): void {
+    const twin = a.online && this.agents.find((b) => b !== a && b.online && b.serial === a.serial);
+    if (twin) this.log('warn', 'duplicate-serial', `${a.serial} is on ${a.port.name} and on ${twin.port.name}: two pens with one serial share its topics; commands go to ${twin.port.name}`, { serial: a.serial });
     if (a.serial && !this.subscribed.has(a.serial)) {
       // commands for this pen only: with many bridges on one broker each hears its own pens'
       this.subscribed.add(a.serial);

@@ -43,6 +43,8 @@ const SUMMARY_EVERY_MS = 1000;
 const COMMAND_LIMIT_S = 10;
 /** Commands waiting per pen before BUSY. */
 const COMMANDS_MAX = 8;
+/** Counters reads failing in a row before the pen counts as gone (its port may stay open while it hangs). */
+const UNANSWERED_MAX = 3;
 /** At stop: how long to wait for the pen to take back its telemetry subscription, ms (wall). */
 const GOODBYE_MS = 500;
 
@@ -140,6 +142,9 @@ export class PenAgent {
     this.window = new TelemetryWindow(this.penNow());
     const off = c.onEvent((e) => this.onEvent(e));
     const timers: ClockTimer[] = [];
+    let unanswered = 0;
+    let gone: (why: string) => void = () => undefined;
+    const silent = new Promise<string>((r) => { gone = r; });
     try {
       await c.subscribeTelemetry({ every: this.ctx.tlmEvery, perStroke: true });
       this.births++;
@@ -154,8 +159,13 @@ export class PenAgent {
       this.ctx.log('info', 'pen-online', `${info.serial} online on ${this.port.name} (${info.drive}, firmware ${info.fw}, state ${st.state})`, { serial: info.serial, port: this.port.name });
       this.ctx.changed(this);
       timers.push(s.clock.setInterval(() => this.summarise(), SUMMARY_EVERY_MS));
-      timers.push(s.clock.setInterval(() => { void this.readCounters(false).catch((e) => this.requestFailed('counters', e)); }, COUNTERS_EVERY_MS));
-      return await Promise.race([s.lost, this.ctx.stopped.then(() => null)]);
+      timers.push(s.clock.setInterval(() => {
+        this.readCounters(false).then(() => { unanswered = 0; }, (e) => {
+          this.requestFailed('counters', e);
+          if (++unanswered >= UNANSWERED_MAX) gone(`the pen stopped answering (${UNANSWERED_MAX} reads in a row failed)`);
+        });
+      }, COUNTERS_EVERY_MS));
+      return await Promise.race([s.lost, silent, this.ctx.stopped.then(() => null)]);
     } finally {
       for (const t of timers) s.clock.clearInterval(t);
       off();

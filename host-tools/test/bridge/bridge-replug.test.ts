@@ -52,3 +52,22 @@ maybe('a pen unplugged and plugged back in is offline meanwhile, then picked up 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a pen that stops answering while its port stays open goes offline', async () => {
+  const broker = await AedesBroker.start();
+  const w = await Watcher.connect(broker.url);
+  const pen = new SimPenPort({ seed: 43, variant: 'bench', speed: 50, activity: 'none' });
+  const tb = startBridge(broker.url, [pen]);
+  try {
+    const statuses = () => w.of('status', 'SIM-V-000043').map((m) => m.payload);
+    await w.waitFor(() => statuses().some((p) => p.status === 'online'), 20000, 'the pen online');
+    pen.session!.pen.board.console.setFaults({ lost: true }); // the link goes dead, the "port" stays open
+    await w.waitFor(() => statuses().at(-1)?.status === 'offline', 20000, 'the pen offline');
+    expect(statuses().at(-1)!.reason).toMatch(/stopped answering \(3 reads in a row failed\)/);
+    await w.waitFor(() => w.of('bridgeStatus').at(-1)?.payload.pens.length === 0, 5000, 'the bridge status without the pen');
+  } finally {
+    await tb.close();
+    await w.close();
+    await broker.stop();
+  }
+});
