@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsolePage } from './web/build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -18,3 +19,6 @@ await build({
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true,
   packages: 'external', tsconfig: path.join(root, 'tsconfig.json'), logLevel: 'warning',
 });
+
+// the web console page (stipple console), into dist/console
+await buildConsolePage();

@@ -11,6 +11,7 @@ import { registerCalibrate } from './commands/calibrate';
 import { registerBridge } from './commands/bridge';
 import { registerBench } from './commands/bench';
 import { registerHil } from './commands/hil';
+import { registerConsole } from './commands/console';
 
 const program = new Command();
 program
@@ -29,6 +30,7 @@ registerCalibrate(program);
 registerBridge(program);
 registerBench(program);
 registerHil(program);
+registerConsole(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
