@@ -29,8 +29,8 @@ export interface SimPenSpec {
   use?: PractitionerOptions & BenchRigOptions;
   /** Longest virtual step between deliveries to the host, s (default 0.005; larger is cheaper when many pens idle). */
   sliceS?: number;
-  /** Freeze the pen's clock at this virtual time, s (a load test's fixed span of virtual time). */
-  freezeAtS?: number;
+  /** Freeze the pen's clock this long after it is handed to the bridge (calibrated, greeted), virtual s: a load test's fixed span. */
+  freezeAfterS?: number;
 }
 
 export class SimPenPort implements PenPort {
@@ -59,7 +59,7 @@ export class SimPenPort implements PenPort {
     this.session = s;
     await s.hello(); // again: the first hello came before the calibration was written
     if (this.spec.speed !== undefined) s.pace(this.spec.speed);
-    if (this.spec.freezeAtS !== undefined) s.clock.setTimeout(() => this.freeze(), Math.max(0, this.spec.freezeAtS * 1000 - s.clock.now()));
+    if (this.spec.freezeAfterS !== undefined) s.clock.setTimeout(() => this.freeze(), this.spec.freezeAfterS * 1000);
     if (this.spec.activity !== 'none') {
       if (c.info.drive === 'bench') this.user = new BenchRig(s, this.spec.use);
       else if (variant === 'voiceCoil') this.user = new VirtualPractitioner(s, this.spec.use);
