@@ -137,7 +137,7 @@ export class MqttLink {
     this.backoff.reset();
     this.lastError = '';
     this.o.log('info', 'mqtt-connected', `connected to ${this.o.url} (MQTT ${this.mqttVersion})`, { url: this.o.url, mqtt: this.mqttVersion, connections: this.connections });
-    for (const f of this.subscriptions) this.client!.subscribe(f, { qos: 1 });
+    if (this.subscriptions.length) this.client!.subscribe(this.subscriptions, { qos: 1 });
     for (const cb of this.upCbs) cb();
   }
 

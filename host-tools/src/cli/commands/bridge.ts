@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { prefixProblem, DEFAULT_TOPIC_PREFIX, TLM_EVERY_MAX, TLM_EVERY_MIN } from '@stipple/protocol';
 import { AutoPorts } from '../../bridge/auto-ports';
 import type { BridgeLog, LogLevel } from '../../bridge/bridge-log';
-import { brokerUrlProblem, CredentialsError, readCredentials } from '../../bridge/credentials';
+import { brokerUrlProblem, CredentialsError, PASSWORD_ENV, readCredentials, USERNAME_ENV } from '../../bridge/credentials';
 import { DEFAULT_MQTT_PORT, EmbeddedBroker } from '../../bridge/embedded-broker';
 import { FleetBridge } from '../../bridge/fleet-bridge';
 import type { MqttVersionChoice } from '../../bridge/mqtt-link';
@@ -120,7 +120,7 @@ export function registerBridge(program: Command): void {
     .option('--ca <file>', 'CA certificate (PEM) the broker\'s certificate must chain to (mqtts/wss)')
     .option('--cert <file>', 'client certificate (PEM) for brokers that ask for one')
     .option('--key <file>', 'private key (PEM) of --cert')
-    .option('--credentials-file <file>', `file of ${'STIPPLE_MQTT_USERNAME'}=… and STIPPLE_MQTT_PASSWORD=… lines (default: those environment variables)`)
+    .option('--credentials-file <file>', `file of ${USERNAME_ENV}=… and ${PASSWORD_ENV}=… lines (default: those environment variables)`)
     .option('--raw-strokes', 'also publish every pen telemetry record with per-stroke depths on …/telemetry/strokes')
     .option('--every <strokes>', 'strokes per pen telemetry record', '20')
     .option('--duration <s>', 'stop after this many seconds (default: until Ctrl-C)')
