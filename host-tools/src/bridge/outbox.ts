@@ -33,7 +33,14 @@ export class Outbox {
   private durable(spec: TopicSpec, topic: string, payload: unknown): boolean {
     const p = this.json(spec, topic, payload);
     if (p === undefined) return false;
-    const ok = this.ordered.durable({ topic, payload: p, retain: spec.retain });
+    let ok: boolean;
+    try {
+      ok = this.ordered.durable({ topic, payload: p, retain: spec.retain });
+    } catch (e) {
+      // the disk is full or gone: the message cannot be kept; say so, carry on
+      this.log('error', 'queue-write-failed', `cannot write the on-disk queue (${(e as Error).message}): dropped ${topic}`, { topic });
+      return false;
+    }
     if (!ok) this.log('error', 'queue-overflow', `on-disk queue full: dropped ${topic}`, { topic });
     return ok;
   }
