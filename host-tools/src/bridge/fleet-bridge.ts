@@ -60,6 +60,7 @@ export interface FleetBridgeStats {
   telemetryDropped: number;
   skipped: number;
   invalid: number;
+  queueWriteFailed: number;
   commands: { answered: number; refused: number; failed: number };
 }
 
@@ -178,6 +179,7 @@ export class FleetBridge {
       telemetryDropped: this.outbox.telemetryDropped,
       skipped: this.publisher.skipped,
       invalid: this.outbox.invalid,
+      queueWriteFailed: this.outbox.queueWriteFailed,
       commands: { ...this.router.stats },
     };
   }

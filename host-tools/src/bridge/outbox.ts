@@ -19,6 +19,8 @@ export class Outbox {
   invalid = 0;
   /** Telemetry messages handed to the connection. */
   telemetrySent = 0;
+  /** Fault/status messages lost because the on-disk queue could not be written. */
+  queueWriteFailed = 0;
 
   constructor(readonly topics: TopicScheme, private readonly ordered: OrderedPublisher, private readonly link: MqttLink, private readonly log: BridgeLog) {}
 
@@ -38,6 +40,7 @@ export class Outbox {
       ok = this.ordered.durable({ topic, payload: p, retain: spec.retain });
     } catch (e) {
       // the disk is full or gone: the message cannot be kept; say so, carry on
+      this.queueWriteFailed++;
       this.log('error', 'queue-write-failed', `cannot write the on-disk queue (${(e as Error).message}): dropped ${topic}`, { topic });
       return false;
     }
