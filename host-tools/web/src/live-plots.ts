@@ -58,8 +58,9 @@ export class LivePlots {
 
   constructor() {
     const x = { time: false };
-    this.depth = new Plot(byId('plot-depth'), [{ label: 'stroke' }, line('set mm', '#8e8e93', 'mm', { dash: [6, 4] }), line('measured mm', '#0a84ff', 'mm')],
-      [{ label: 'stroke' }, { label: 'depth, mm', scale: 'mm' }], { x }, KEEP_STROKES);
+    // the setpoint drawn over the measured depth, dashed: a closed loop keeps them within microns
+    this.depth = new Plot(byId('plot-depth'), [{ label: 'stroke' }, line('measured mm', '#0a84ff', 'mm', { width: 2 }), line('set mm', '#1c1c1e', 'mm', { dash: [5, 5], width: 1 })],
+      [{ label: 'stroke' }, { label: 'depth, mm', scale: 'mm', space: 24 }], { x }, KEEP_STROKES);
     this.rate = new Plot(byId('plot-rate'), [{ label: 's' }, line('strokes/s', '#34c759')], [timeAxis, { label: 'strokes/s' }], { x }, KEEP_POINTS);
     this.drive = new Plot(byId('plot-drive'), [{ label: 's' }, line('duty %', '#ff9500', '%'), line('coil A', '#af52de', 'A')],
       [timeAxis, { label: 'duty, %', scale: '%' }, { label: 'coil, A', scale: 'A', side: 1, grid: { show: false } }], { x }, KEEP_POINTS);
@@ -81,7 +82,7 @@ export class LivePlots {
     const t = this.now();
     const set = r.setUm !== undefined ? r.setUm / 1000 : null;
     const depths = r.depths ?? (r.depthUm !== undefined ? [r.depthUm] : []);
-    for (const d of depths) this.depth.push(++this.strokes, set, d / 1000);
+    for (const d of depths) this.depth.push(++this.strokes, d / 1000, set);
     if (r.rate !== undefined) this.rate.push(t, r.rate);
     if (r.duty !== undefined || r.mA !== undefined) this.drive.push(t, r.duty !== undefined ? r.duty / 10 : null, r.mA !== undefined ? r.mA / 1000 : null);
     if (r.dC !== undefined) this.temp.push(t, r.dC / 10);
