@@ -25,7 +25,8 @@ function boardKey(board: string): BoardName {
 }
 
 const board = process.env.BOARD;
-const pins = pinMap(boardKey(board));
+// the bench build drives no pin: it carries no pin map
+const pins = __STIPPLE_PROFILE__ === 'bench' ? (undefined as any) : pinMap(boardKey(board));
 const flash = storageFlash();
 const identity = readIdentity(flash);
 const store = new RecordStore(flash, E.CRC32);

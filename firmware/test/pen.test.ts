@@ -274,3 +274,98 @@ describe('Handset', () => {
     expect(pen.counters.cartridges).toBe(1);
   });
 });
+
+describe('Pen: stepper variant', () => {
+  const stepperCal: Calibration = {
+    hall: HALL,
+    stage: { stepsPerMm: 1600, depthAtHome: -0.4, stepsPerRev: 400, lobes: 3 },
+    gains: { kp: 0, ki: 0.5 },
+    meta: { technician: 't', gaugeId: 'g', date: '2026-11-21', firmware: '0.1.0', serial: 'S1' },
+  };
+  function makeStepper() {
+    const store = new RecordStore(new MemoryFlash(), crc32);
+    store.save('cal', CALIBRATION_VERSION, stepperCal);
+    const io = new FakeIo('stepper');
+    const pen = new Pen(io, store);
+    pen.boot();
+    return { pen, io };
+  }
+  /** A cam stroke block: bottom from the stage, the retracted end 2.5 mm above, clipped at the Hall's 0.01 FS rail. */
+  function camBlock(bottomMm: number, k: number): Uint16Array {
+    const b = blockAt(bottomMm, k, bottomMm - 2.5);
+    const rail = Math.round(0.01 * 65535);
+    const out = new Uint16Array(b.length);
+    for (let i = 0; i < b.length; i++) {
+      const fs = 0.3667 + ((bottomMm - 2.5 + ((2.5 * (1 - Math.cos(((i % (b.length / k)) / (b.length / k)) * 2 * Math.PI))) / 2)) * 0.1778);
+      out[i] = fs < 0.01 ? rail : b[i];
+    }
+    return out;
+  }
+  /** Blocks from the stage's plant; the index runs at the commanded speed. */
+  function run(io: FakeIo, pen: Pen, seconds: number, bottomOf = (steps: number) => -0.4 + steps / 1600): void {
+    const end = io.t + seconds;
+    while (io.t < end && io.blockHandler) {
+      io.advance(io.k / pen.setRate());
+      io.period = io.camFreq > 0 ? 400 / io.camFreq : 0;
+      io.age = io.camFreq > 0 ? 0.005 : io.age + io.k / pen.setRate();
+      io.blockHandler(camBlock(bottomOf(io.stageSteps), io.k));
+    }
+  }
+
+  it('boots by running the stage home against its switch', () => {
+    const { io } = makeStepper();
+    expect(io.homes).toBe(1);
+  });
+
+  it('a retracted end of stroke on the sensor rail is normal: the stage approaches short, then the loop closes on the setpoint', () => {
+    const { pen, io } = makeStepper();
+    pen.settings.depth = 0.5;
+    pen.settings.rate = 120;
+    expect(pen.start(false)).toBe('');
+    expect(io.stageSteps).toBe(Math.round(0.9 * 1600) - 160);
+    expect(io.camFreq).toBeCloseTo(16000, 6);
+    run(io, pen, 3);
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(Math.abs(pen.last.meas - 500)).toBeLessThanOrEqual(3);
+    expect(pen.counters.cDots).toBe(pen.counters.cStrokes);
+  });
+
+  it('a stroke bottom off the sensor scale is SENSOR_RANGE; a sensor stuck on its rail too', () => {
+    for (const level of [0.002, 0.995]) {
+      const { pen, io } = makeStepper();
+      pen.start(false);
+      run(io, pen, 1);
+      io.blockHandler!(new Uint16Array(96).fill(Math.round(level * 65535)));
+      expect(pen.sup.fault).toBe(FAULT.SENSOR_RANGE);
+      expect(io.driving).toBe(false);
+      expect(io.stageSteps).toBe(0);
+    }
+  });
+
+  it('stop ramps the cam down and runs the stage home', () => {
+    const { pen, io } = makeStepper();
+    pen.start(false);
+    run(io, pen, 2);
+    const homes = io.homes;
+    pen.stop();
+    expect(io.camFreq).toBe(0);
+    expect(io.homes).toBe(homes + 1);
+    expect(pen.sup.state).toBe(STATE.READY);
+  });
+
+  it('a cam whose index stops, or that turns much slower than commanded, is STALL', () => {
+    const a = makeStepper();
+    a.pen.start(false);
+    run(a.io, a.pen, 2);
+    a.io.camFreq = 0; // the index goes quiet: the rotor is blocked
+    run(a.io, a.pen, 1);
+    expect(a.pen.sup.fault).toBe(FAULT.STALL);
+    const b = makeStepper();
+    b.pen.start(false);
+    run(b.io, b.pen, 2);
+    b.io.advance(0.03);
+    b.io.period = (400 / b.io.camFreq) * 1.4;
+    b.io.blockHandler!(camBlock(b.pen.settings.depth, b.io.k));
+    expect(b.pen.sup.fault).toBe(FAULT.STALL);
+  });
+});

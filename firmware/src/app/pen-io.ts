@@ -23,15 +23,24 @@ export interface PenIo {
   strokeDuty(duty: number): void;
   /** Voice coil: steady drive (calibration hold); stepper: ignored. */
   hold(duty: number): void;
-  /** Stepper: run the cam at a STEP frequency (Hz). */
-  camRun(stepFreq: number): void;
-  /** Stepper: move the depth stage by signed steps (hardware-timed pulses). */
-  stageMove(steps: number): void;
+  /**
+   * Stepper: run the cam at a STEP frequency (Hz), ramped from the present one within the
+   * motor's pull-in/pull-out limits (control/cam-speed.ts camRampHz); 0 ramps down and
+   * stops. Returns the ms until the ramp arrives.
+   */
+  camRun(stepFreq: number): number;
+  /** Stepper: move the depth stage by signed steps (hardware-timed pulses). Returns the ms until every queued step is made. */
+  stageMove(steps: number): number;
+  /**
+   * Stepper: run the depth stage back, from where it should be (`fromSteps`) and a margin
+   * beyond, until its home switch closes: position 0. Moves asked meanwhile follow.
+   */
+  stageHome(fromSteps: number): void;
   /** Stepper: average revolution period since the last call (s), 0 when no index edge came. */
   indexPeriod(): number;
   /** Stepper: seconds since the last index edge. */
   indexAge(): number;
-  /** Drive off, needle retracting (voice coil: brake, springs retract; stepper: cam stops, stage homes). */
+  /** Drive off at once (voice coil: brake, the springs retract the needle; stepper: cam disabled, no ramp). */
   driveOff(): void;
 
   /** Start block sampling of the Hall sensor: `onBlock` gets each filled block of SAMPLES_PER_BLOCK samples. */

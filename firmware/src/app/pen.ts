@@ -8,8 +8,8 @@ import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, isCalibration } from '../control/calibration';
 import { analyseBlock, strokesPerBlock, BlockResult, newBlockResult } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
-import { StageDepthController } from '../control/stage-depth';
-import { CamSpeedController } from '../control/cam-speed';
+import { StageDepthController, STAGE_TRAVEL_STEPS } from '../control/stage-depth';
+import { CamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
@@ -103,6 +103,10 @@ export class Pen {
   /** calibration in flash (a trial calibration in SERVICE replaces `cal` in RAM only) */
   private savedCal: Calibration | undefined;
   private k = 3;
+  /** stroke rate the sampling runs at */
+  private rateNow = 0;
+  /** stepper: the stage approach and the cam ramp are done at this time, s */
+  private settleT = 0;
   private runStart = 0;
   private blocks = 0;
   private airBlocks = 0;
@@ -156,6 +160,8 @@ export class Pen {
     this.sup.cartridge = this.io.cartridgePresent();
     const wasRunning = c.status === 'ok' && (c.data as any).running;
     this.io.driveOff();
+    // the stage may be anywhere after a reset: run it home against its switch
+    if (this.io.variant === 'stepper') this.io.stageHome(STAGE_TRAVEL_STEPS);
     const now = this.io.now();
     if (corrupt) this.sup.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
     else if (this.calStatus === 'corrupt') this.sup.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
@@ -200,13 +206,17 @@ export class Pen {
     this.stopProbe();
     this.io.sampleStop();
     if (this.vc) this.vc.stop();
-    if (this.stage) {
-      const back = this.stage.retract();
-      if (back) this.io.stageMove(back);
-    }
+    this.homeStage();
     if (this.sup && this.running()) this.endRunBookkeeping();
     this.hostRun = false;
     if (this.onSafe) this.onSafe();
+  }
+
+  /** Stepper: the depth stage runs home, the needle tip ends inside the cartridge. */
+  private homeStage(): void {
+    if (this.io.variant !== 'stepper') return;
+    this.io.stageHome(this.stage ? this.stage.position : STAGE_TRAVEL_STEPS);
+    if (this.stage) this.stage.homed();
   }
 
   private endRunBookkeeping(): void {
@@ -278,7 +288,10 @@ export class Pen {
 
   stop(): void {
     if (this.running()) {
-      this.io.driveOff();
+      // stepper: the cam ramps down (no lost steps) while the stage runs home
+      if (this.io.variant === 'stepper') this.io.camRun(0);
+      else this.io.driveOff();
+      this.homeStage();
       this.io.sampleStop();
       if (this.vc) this.vc.stop();
       this.endRunBookkeeping();
@@ -311,8 +324,10 @@ export class Pen {
     const supply = this.io.supplyV();
     const k = strokesPerBlock(rate);
     const self = this;
-    const restartSampling = starting || k !== this.k;
+    // the sample rate follows the stroke rate: a block spans exactly k strokes
+    const restartSampling = starting || k !== this.k || rate !== this.rateNow;
     this.k = k;
+    this.rateNow = rate;
     if (this.vc && this.cal && this.cal.stroke) {
       this.vc.openLoop = this.openLoop;
       this.vc.configure(depth, this.limit(), rate);
@@ -323,8 +338,10 @@ export class Pen {
       this.stage.openLoop = this.openLoop;
       this.cam.openLoop = this.openLoop;
       this.stage.configure(depth, this.limit());
-      this.io.stageMove(this.stage.approach());
-      this.io.camRun(this.cam.configure(rate));
+      const stageMs = this.io.stageMove(starting ? this.stage.approach() : this.stage.retune());
+      const camMs = this.io.camRun(this.cam.configure(rate));
+      // the loops wait until the stage has arrived and the cam's ramp is done, and a block more
+      this.settleT = this.io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * k) / rate;
     }
     if (restartSampling) {
       this.io.sample(rate, k, function (buf) {
@@ -347,14 +364,21 @@ export class Pen {
     const rate = this.setRate();
     const limit = this.limit();
     this.blocks++;
+    const stepper = this.io.variant === 'stepper';
+    // stepper: the stage approach and the cam ramp are over (the loops and the travel check wait for it)
+    const settled = !stepper || now >= this.settleT;
     // --- safety first: every check can latch and make safe before anything else runs
-    if (r.rawMax > LIMITS.rawHigh || r.rawMin < LIMITS.rawLow) return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall raw ' + r.rawMin + '..' + r.rawMax);
+    // The bottom of every stroke must lie within the Hall sensor's range. The stepper's cam
+    // stroke (2.5 mm) is longer than that range at shallow stage positions: its retracted
+    // end may sit on the sensor's output rail (docs/hardware.md), so only the bottom counts
+    // there; a disconnected or shorted sensor puts the bottom on a rail too.
+    if (r.rawMax > LIMITS.rawHigh || r.rawMax < LIMITS.rawLow || (!stepper && r.rawMin < LIMITS.rawLow)) {
+      return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall raw ' + r.rawMin + '..' + r.rawMax);
+    }
     if (r.peakMm > limit + LIMITS.depthMarginMm) return this.sup.latch(FAULT.DEPTH_LIMIT, now, 'depth ' + r.peakMm.toFixed(3) + ' mm, limit ' + limit);
-    if (this.io.variant !== 'stepper' || this.blocks > 3) {
-      if (r.peakMm - r.troughMm < LIMITS.minTravelMm && this.blocks > 1) {
-        if (r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
-        return this.sup.latch(this.io.variant === 'stepper' ? FAULT.STALL : FAULT.JAM, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
-      }
+    if (this.blocks > 1 && r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
+    if (this.blocks > 1 && settled && r.peakMm - r.troughMm < LIMITS.minTravelMm) {
+      return this.sup.latch(stepper ? FAULT.STALL : FAULT.JAM, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
     }
     if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
     const supply = this.io.supplyV();
@@ -377,12 +401,23 @@ export class Pen {
     if (this.last.temp > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
       return this.sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.last.temp.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
     }
-    if (this.cam && this.io.indexAge() > LIMITS.stallPeriods * this.cam.period() && this.blocks > 4) {
-      return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + this.io.indexAge().toFixed(3) + ' s');
+    let period = 0;
+    if (this.cam) {
+      // the average revolution period over this block (read every block, so it covers this block only)
+      period = this.io.indexPeriod();
+      const age = this.io.indexAge();
+      // while ramping the cam may turn as slowly as the ramp's start
+      if (age > LIMITS.stallPeriods * (settled ? this.cam.period() : this.cam.stepsPerRev / CAM_START_HZ)) {
+        return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + age.toFixed(3) + ' s');
+      }
+      if (settled && period > CAM_SLIP_RATIO * this.cam.period()) {
+        return this.sup.latch(FAULT.STALL, now, 'cam slipping: ' + (this.cam.lobes / period).toFixed(1) + ' strokes/s of ' + rate);
+      }
     }
     const setMm = this.setDepthWithin(limit);
     const err = setMm - r.meanMm;
-    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && this.blocks > 10 && !this.openLoop ? this.trackingBlocks + 1 : 0;
+    const tracked = stepper ? settled : this.blocks > 10;
+    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && tracked && !this.openLoop ? this.trackingBlocks + 1 : 0;
     if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
 
     // --- control
@@ -396,12 +431,14 @@ export class Pen {
       if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
       this.io.strokeDuty(step.duty);
     } else if (this.stage && this.cam) {
-      inSkin = r.meanMm < setMm + 0.1;
-      const move = this.stage.update(r.meanMm);
-      if (move) this.io.stageMove(move);
-      const period = this.io.indexPeriod();
-      if (period > 0) this.io.camRun(this.cam.update(period));
-      drive = this.stage.position;
+      // the cam drives the needle positively: skin does not change the stroke's shape, so
+      // the Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
+      if (settled) {
+        const move = this.stage.update(r.meanMm);
+        if (move) this.io.stageMove(move);
+        if (period > 0) this.io.camRun(this.cam.update(period));
+      }
+      drive = this.stage.level();
     }
     this.airBlocks = inSkin ? 0 : this.airBlocks + 1;
     if (this.airBlocks >= LIMITS.airBlocks) warn |= WARN.IN_AIR;

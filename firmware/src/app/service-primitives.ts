@@ -10,6 +10,7 @@
 import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from './pen';
 import { RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY } from './pen-io';
 import { FAULT, STATE } from '../safety/fault-codes';
+import { STAGE_HOLD_STEPS } from '../control/stage-depth';
 
 /** Default settle time of a hold, ms. */
 export const HOLD_SETTLE_MS = 200;
@@ -25,8 +26,6 @@ export const DEFAULT_PUSH = 0.45;
 /** Stepper defaults (docs/hardware.md) when no calibration is written yet. */
 export const CAM_STEPS_PER_REV = 400;
 export const CAM_LOBES = 3;
-/** Depth-stage travel a hold fraction spans, steps (3.0 mm at 1600 steps/mm). */
-export const STAGE_HOLD_STEPS = 4800;
 
 export interface PrimitiveError {
   code: string;
@@ -68,16 +67,20 @@ export class ServicePrimitives {
     return true;
   }
 
-  /** Apply a level: voice coil drive duty, or stepper stage position (fraction of travel). */
-  private level(duty: number): void {
+  /**
+   * Apply a level: voice coil drive duty, or stepper stage position (fraction of the hold
+   * span, STAGE_HOLD_STEPS). Returns the ms until it is reached (the stage moves at its step rate).
+   */
+  private level(duty: number): number {
     const io = this.pen.io;
-    if (io.variant === 'stepper') {
-      const want = Math.round(duty * STAGE_HOLD_STEPS);
-      io.stageMove(want - this.stageAt);
-      this.stageAt = want;
-    } else {
+    if (io.variant !== 'stepper') {
       io.hold(duty);
+      return 0;
     }
+    const want = Math.round(duty * STAGE_HOLD_STEPS);
+    const ms = io.stageMove(want - this.stageAt);
+    this.stageAt = want;
+    return ms;
   }
 
   /** Mean of four Hall readings (0..1): ADC noise down by 2. */
@@ -105,8 +108,8 @@ export class ServicePrimitives {
     if (why) return why;
     const self = this;
     const io = this.pen.io;
-    this.level(duty);
-    this.timer = io.after(settleMs, function () {
+    const ms = this.level(duty);
+    this.timer = io.after(ms > settleMs ? ms : settleMs, function () {
       const a = self.hall();
       self.timer = io.after(10, function () {
         self.timer = 0;
@@ -145,8 +148,8 @@ export class ServicePrimitives {
     const out: number[] = [];
     let i = 0;
     function next(): void {
-      self.level(duties[i]);
-      self.timer = io.after(dwellMs, function () {
+      // the stepper's stage dwells once it has arrived
+      self.timer = io.after(self.level(duties[i]) + dwellMs, function () {
         self.timer = 0;
         const h = self.hall();
         if (self.beyondLimit(h)) return;
@@ -167,15 +170,18 @@ export class ServicePrimitives {
     const self = this;
     const pen = this.pen;
     const io = pen.io;
+    let ms = 0;
     if (io.variant === 'stepper') {
+      // the cam ramps up and the stage moves: the capture waits for both
       const st = pen.cal && pen.cal.stage;
-      this.level(duty);
-      io.camRun((rate / (st ? st.lobes : CAM_LOBES)) * (st ? st.stepsPerRev : CAM_STEPS_PER_REV));
+      ms = this.level(duty);
+      const camMs = io.camRun((rate / (st ? st.lobes : CAM_LOBES)) * (st ? st.stepsPerRev : CAM_STEPS_PER_REV));
+      if (camMs > ms) ms = camMs;
     } else {
       const sm = pen.cal && pen.cal.stroke;
       io.strokeStart(rate, sm ? sm.push : DEFAULT_PUSH, duty);
     }
-    this.timer = io.after((1000 * CAPTURE_SETTLE_STROKES) / rate, function () {
+    this.timer = io.after(ms + (1000 * CAPTURE_SETTLE_STROKES) / rate, function () {
       self.timer = 0;
       const fs = n * rate;
       io.capture(fs, n, function (buf) {
@@ -219,9 +225,11 @@ export class ServicePrimitives {
     this.timer = 0;
     this.guard = 0;
     this.holding = false;
-    io.driveOff();
+    // a turning cam ramps down (a fault has already cut it: nothing left to ramp)
+    if (io.variant === 'stepper') io.camRun(0);
+    else io.driveOff();
     if (this.stageAt) {
-      io.stageMove(-this.stageAt);
+      io.stageHome(this.stageAt);
       this.stageAt = 0;
     }
   }

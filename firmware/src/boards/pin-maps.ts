@@ -40,37 +40,30 @@ export interface PinMap {
 
 export type BoardName = 'PICO' | 'WIFI' | 'MDBT42Q' | 'ESP32';
 
+/** Every role, in the column order of PIN_TABLE. */
+const ROLES = 'DRIVE_PWM DRIVE_PHASE HALL COIL_I COIL_NTC VSUPPLY CAM_INDEX STAGE_STEP STAGE_DIR STAGE_HOME BTN_RUN BTN_SPEED_UP BTN_SPEED_DOWN BTN_DEPTH_UP BTN_DEPTH_DOWN PEDAL CARTRIDGE LED_R LED_G LED_B';
+
 /**
- * The pin map of one board. A switch over literals, so the pen builds only its own map in
- * RAM (the text stays in flash); PIN_MAPS below has them all for the host tools.
+ * The pin of each role per board, in ROLES order. A table of text rather than four object
+ * literals: the pen builds only its own map in RAM, and the bundle carries each role name
+ * once (the MDBT42Q's Storage is small).
+ *
+ * docs/hardware.md has the same table with one column per role.
  */
+const PIN_TABLE: { [board: string]: string } = {
+  PICO:    'B4 B5 A5 A6 A7 B1 B3 B6 B7 A10 B13 B14 B15 A8 B10 A1 A0 B8 B9 A2',
+  WIFI:    'B4 B5 A5 A6 A7 B1 B3 B6 B7 A10 B13 B14 B15 A8 B10 A1 A0 B8 B9 A4',
+  MDBT42Q: 'D11 D12 D2 D3 D4 D5 D13 D14 D15 D16 D17 D18 D19 D20 D22 D25 D26 D27 D28 D29',
+  ESP32:   'D25 D26 D36 D39 D34 D35 D27 D14 D12 D13 D4 D16 D17 D18 D19 D21 D22 D23 D32 D33',
+};
+
+/** The pin map of one board (unknown boards get the Pico's). */
 export function pinMap(board: BoardName): PinMap {
-  switch (board) {
-    case 'WIFI': return {
-    DRIVE_PWM: 'B4', DRIVE_PHASE: 'B5', HALL: 'A5', COIL_I: 'A6', COIL_NTC: 'A7', VSUPPLY: 'B1',
-    CAM_INDEX: 'B3', STAGE_STEP: 'B6', STAGE_DIR: 'B7', STAGE_HOME: 'A10',
-    BTN_RUN: 'B13', BTN_SPEED_UP: 'B14', BTN_SPEED_DOWN: 'B15', BTN_DEPTH_UP: 'A8', BTN_DEPTH_DOWN: 'B10',
-    PEDAL: 'A1', CARTRIDGE: 'A0', LED_R: 'B8', LED_G: 'B9', LED_B: 'A4',
-    };
-    case 'MDBT42Q': return {
-    DRIVE_PWM: 'D11', DRIVE_PHASE: 'D12', HALL: 'D2', COIL_I: 'D3', COIL_NTC: 'D4', VSUPPLY: 'D5',
-    CAM_INDEX: 'D13', STAGE_STEP: 'D14', STAGE_DIR: 'D15', STAGE_HOME: 'D16',
-    BTN_RUN: 'D17', BTN_SPEED_UP: 'D18', BTN_SPEED_DOWN: 'D19', BTN_DEPTH_UP: 'D20', BTN_DEPTH_DOWN: 'D22',
-    PEDAL: 'D25', CARTRIDGE: 'D26', LED_R: 'D27', LED_G: 'D28', LED_B: 'D29',
-    };
-    case 'ESP32': return {
-    DRIVE_PWM: 'D25', DRIVE_PHASE: 'D26', HALL: 'D36', COIL_I: 'D39', COIL_NTC: 'D34', VSUPPLY: 'D35',
-    CAM_INDEX: 'D27', STAGE_STEP: 'D14', STAGE_DIR: 'D12', STAGE_HOME: 'D13',
-    BTN_RUN: 'D4', BTN_SPEED_UP: 'D16', BTN_SPEED_DOWN: 'D17', BTN_DEPTH_UP: 'D18', BTN_DEPTH_DOWN: 'D19',
-    PEDAL: 'D21', CARTRIDGE: 'D22', LED_R: 'D23', LED_G: 'D32', LED_B: 'D33',
-    };
-  }
-  return {
-    DRIVE_PWM: 'B4', DRIVE_PHASE: 'B5', HALL: 'A5', COIL_I: 'A6', COIL_NTC: 'A7', VSUPPLY: 'B1',
-    CAM_INDEX: 'B3', STAGE_STEP: 'B6', STAGE_DIR: 'B7', STAGE_HOME: 'A10',
-    BTN_RUN: 'B13', BTN_SPEED_UP: 'B14', BTN_SPEED_DOWN: 'B15', BTN_DEPTH_UP: 'A8', BTN_DEPTH_DOWN: 'B10',
-    PEDAL: 'A1', CARTRIDGE: 'A0', LED_R: 'B8', LED_G: 'B9', LED_B: 'A2',
-  };
+  const roles = ROLES.split(' ');
+  const pins = (PIN_TABLE[board] || PIN_TABLE.PICO).split(' ');
+  const map: any = {};
+  for (let i = 0; i < roles.length; i++) map[roles[i]] = pins[i];
+  return map;
 }
 
 export const PIN_MAPS: { [board: string]: PinMap } = {

@@ -40,7 +40,12 @@ function refinedPeak(buf: Uint16Array, from: number, to: number): number {
   const left = buf[i > 0 ? i - 1 : n - 1];
   const right = buf[i < n - 1 ? i + 1 : 0];
   const curv = left - 2 * max + right;
-  return curv < 0 ? max - ((right - left) * (right - left)) / (8 * curv) : max;
+  if (!(curv < 0)) return max;
+  // vertex offset from the highest sample, within half a sample (a step in the data, e.g. a
+  // sensor failing mid-block, must not throw the vertex far away)
+  let d = (left - right) / (2 * curv);
+  d = d > 0.5 ? 0.5 : d < -0.5 ? -0.5 : d;
+  return max + ((right - left) / 2) * d + (curv / 2) * d * d;
 }
 
 /**

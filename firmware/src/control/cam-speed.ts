@@ -1,38 +1,82 @@
-// Stroke-rate loop of the stepper variant: the cam's once-per-revolution index gives
-// the true revolution period; a PI on it trims the STEP frequency (a hardware PWM).
+// Stroke-rate loop of the stepper variant. The cam's once-per-revolution index gives the
+// true revolution period; a PI on it trims the STEP frequency (a hardware PWM) within
+// ±10 % of the feed-forward. The STEP frequency never jumps: the hardware layer ramps it
+// (camRampHz) within the motor's pull-in and pull-out limits, and this loop only runs once
+// the ramp has arrived. A cam turning much slower than commanded is slipping poles: the
+// pen latches STALL rather than pushing harder.
+
+/** STEP frequency a stopped cam starts at, Hz: pull-in from standstill is ~4 kHz (docs/hardware.md), with margin. */
+export const CAM_START_HZ = 2500;
+/** Ramp slope, Hz/s: half the ~80 kHz/s the motor follows at 7.4 V (docs/hardware.md), for a sagging supply and a loaded cam. */
+export const CAM_RAMP_HZ_PER_S = 40000;
+/** The ramp changes the STEP frequency this often, ms. */
+export const CAM_RAMP_TICK_MS = 5;
+/** Largest STEP frequency change in one ramp tick, Hz. */
+export const CAM_RAMP_STEP_HZ = (CAM_RAMP_HZ_PER_S * CAM_RAMP_TICK_MS) / 1000;
+/** Revolution period this much longer than commanded (after the ramp) means lost steps. */
+export const CAM_SLIP_RATIO = 1.15;
+
+/** The STEP frequency one ramp tick after `f` on the way to `target` (0 = stop): never a jump beyond CAM_RAMP_STEP_HZ. */
+export function camRampHz(f: number, target: number): number {
+  if (f <= 0) return target < CAM_START_HZ ? target : CAM_START_HZ;
+  if (target <= 0) return f - CAM_RAMP_STEP_HZ <= CAM_START_HZ ? 0 : f - CAM_RAMP_STEP_HZ;
+  if (target > f) return target - f > CAM_RAMP_STEP_HZ ? f + CAM_RAMP_STEP_HZ : target;
+  return f - target > CAM_RAMP_STEP_HZ ? f - CAM_RAMP_STEP_HZ : target;
+}
+
+/** How long a ramp from `f` to `target` takes, ms. */
+export function camRampMs(f: number, target: number): number {
+  let n = 0;
+  while (f !== target && n < 100000) {
+    f = camRampHz(f, target);
+    n++;
+  }
+  return n * CAM_RAMP_TICK_MS;
+}
+
 export class CamSpeedController {
   stepsPerRev: number;
   lobes: number;
-  kp = 0.5;
+  kp = 0.3;
   ki = 0.3;
   openLoop = false;
   private ffFreq = 0;
   private integ = 0;
   private targetPeriod = 0;
+  /** the last measured revolution period, s (0: none yet) */
+  measured = 0;
 
   constructor(stepsPerRev: number, lobes: number) {
     this.stepsPerRev = stepsPerRev;
     this.lobes = lobes;
   }
 
-  /** STEP frequency (Hz) for a stroke rate, before correction. */
+  /** STEP frequency (Hz) for a stroke rate, with what the loop learned so far at this rate. */
   configure(rate: number): number {
-    this.ffFreq = (rate / this.lobes) * this.stepsPerRev;
+    const ff = (rate / this.lobes) * this.stepsPerRev;
+    if (ff !== this.ffFreq) this.integ = 0;
+    this.ffFreq = ff;
     this.targetPeriod = this.lobes / rate;
-    this.integ = 0;
-    return this.ffFreq;
+    this.measured = 0;
+    return ff + this.integ;
   }
 
-  /** Measured revolution period (s): the STEP frequency for the next block. */
+  /** Measured revolution period (s) over the last block: the STEP frequency for the next block. */
   update(period: number): number {
+    this.measured = period;
     if (this.openLoop || !(period > 0)) return this.ffFreq + this.integ;
-    // relative speed error: positive when the cam turns too slowly (lost steps, sag)
+    // relative speed error: positive when the cam turns too slowly
     const e = (period - this.targetPeriod) / this.targetPeriod;
-    this.integ += this.ki * e * this.ffFreq;
     const lim = 0.1 * this.ffFreq;
-    if (this.integ > lim) this.integ = lim;
-    if (this.integ < -lim) this.integ = -lim;
-    return this.ffFreq + this.integ + this.kp * e * this.ffFreq;
+    let integ = this.integ + this.ki * e * this.ffFreq;
+    integ = integ > lim ? lim : integ < -lim ? -lim : integ;
+    this.integ = integ;
+    return this.ffFreq + integ + this.kp * e * this.ffFreq;
+  }
+
+  /** Is the cam slipping (turning much slower than commanded)? */
+  slipping(): boolean {
+    return this.measured > CAM_SLIP_RATIO * this.targetPeriod;
   }
 
   /** Expected revolution period at the set rate (s). */

@@ -87,8 +87,13 @@ export function createBenchIo(board: string): PenIo {
     hold(d) {
       held = d;
     },
-    camRun() {},
-    stageMove() {},
+    camRun() {
+      return 0;
+    },
+    stageMove() {
+      return 0;
+    },
+    stageHome() {},
     indexPeriod() {
       return 0;
     },

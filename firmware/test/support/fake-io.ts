@@ -2,6 +2,7 @@
 // the test play the sensors and the clock.
 import { PenIo, DriveVariant } from '../../src/app/pen-io';
 import { Flash } from '../../src/store/flash';
+import { camRampMs } from '../../src/control/cam-speed';
 
 export class MemoryFlash implements Flash {
   files: { [name: string]: string } = {};
@@ -72,12 +73,21 @@ export class FakeIo implements PenIo {
     this.held = duty;
     this.driving = true;
   }
+  /** ms a cam ramp or a stage move takes (the real ones: camRampMs, 0.4 ms per step) */
   camRun(f: number) {
+    const ms = camRampMs(this.camFreq, f);
     this.camFreq = f;
-    this.driving = true;
+    this.driving = f > 0;
+    return ms;
   }
   stageMove(steps: number) {
     this.stageSteps += steps;
+    return Math.abs(steps) * 0.4;
+  }
+  homes = 0;
+  stageHome() {
+    this.stageSteps = 0;
+    this.homes++;
   }
   indexPeriod() {
     return this.period;

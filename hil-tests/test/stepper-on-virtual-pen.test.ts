@@ -1,0 +1,100 @@
+// The stepper variant on the virtual pen, with the real firmware bundle: calibrated from
+// the SERVICE primitives and the virtual gauge only (as a technician's tool would), a
+// host-driven run and a practitioner's handset run both hold depth and stroke rate; the
+// cam ramps up and down without losing a step; a retracted end of stroke below the Hall
+// sensor's range is normal, a disconnected sensor is a fault.
+import { readFileSync } from 'fs';
+import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
+import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
+import { FIRMWARE_BUNDLE } from '@stipple/host-tools/sim/virtual-pen';
+import { stepperCalibrationOnSim } from '../support/stepper-calibration';
+
+const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
+
+/** Mean bottom of stroke (gauge) and stroke rate over [from, to). */
+function strokesBetween(c: SimPenConnection, from: number, to: number): { meanMm: number; worstMm: number; rate: number; n: number } {
+  const s = c.pen.hardware.gauge.strokes(from).filter((r) => r.time < to);
+  const mean = s.reduce((a, r) => a + r.bottomMm, 0) / s.length;
+  const worst = s.reduce((a, r) => Math.max(a, Math.abs(r.bottomMm - mean)), 0);
+  const rate = (s.length - 1) / (s[s.length - 1].time - s[0].time);
+  return { meanMm: mean, worstMm: worst, rate, n: s.length };
+}
+
+describe('stepper variant on the virtual pen', () => {
+  let c: SimPenConnection;
+  beforeAll(async () => {
+    // a stepper capture moves the stage there and home again (~1.4 mm/s): longer than the default reply timeout
+    c = await connectSimPen({ seed: 5, variant: 'stepper', bundle, client: { timeoutMs: 4000 } });
+    const cal = await stepperCalibrationOnSim(c);
+    await c.link.run(c.client.calWrite(cal));
+    await c.link.run(c.client.clearFaults()); // UNCALIBRATED
+  }, 60000);
+  afterAll(async () => {
+    await c.close();
+  });
+
+  it('a host-driven run in SERVICE holds a shallow depth and the rate (the retracted end is off the Hall scale); the cam loses no step', async () => {
+    const { link, client, pen } = c;
+    pen.hardware.conditions.setSkin('normal');
+    await link.run(client.startRun({ depth: 0.5, rate: 120, maxS: 30 }));
+    await link.advance(2.5);
+    const t = link.now;
+    // the retracted end of the stroke (0.5 − 2.5 mm) lies below the sensor's range (−1.5 mm)
+    let barMin = Infinity;
+    for (let i = 0; i < 20; i++) {
+      await link.advance(0.0005);
+      barMin = Math.min(barMin, pen.hardware.gauge.barMm());
+    }
+    expect(barMin).toBeLessThan(-1.8);
+    await link.advance(1.0);
+    const st = await link.run(client.status());
+    expect(st.state).toBe('SERVICE');
+    expect(st.running).toBe(true);
+    const r = strokesBetween(c, t, link.now);
+    expect(Math.abs(r.meanMm - 0.5) * 1000).toBeLessThanOrEqual(20);
+    expect(Math.abs(r.rate / 120 - 1)).toBeLessThanOrEqual(0.005);
+    await link.run(client.stopRun());
+    await link.advance(1.5);
+    expect(pen.hardware.stepper.lostFullSteps()).toBe(0);
+    // stopped: the stage is home and the needle tip inside the cartridge
+    expect(pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
+    expect(pen.hardware.gauge.protrusionMm()).toBeLessThan(0);
+  }, 60000);
+
+  it('a handset run at 150 strokes/s holds depth and rate from a soft start, with no overshoot', async () => {
+    const { link, client, pen } = c;
+    await link.run(client.leaveService());
+    await link.run(client.setConfig({ preset: 1, depth: 1.2, rate: 150 }));
+    pen.hardware.conditions.setSkin('scar');
+    const t0 = link.now;
+    pen.hardware.handset.press('BTN_RUN', 80);
+    await link.advance(3.0);
+    const t = link.now;
+    await link.advance(1.0);
+    expect((await link.run(client.status())).state).toBe('RUNNING');
+    const r = strokesBetween(c, t, link.now);
+    expect(Math.abs(r.meanMm - 1.2) * 1000).toBeLessThanOrEqual(20);
+    expect(Math.abs(r.rate / 150 - 1)).toBeLessThanOrEqual(0.005);
+    // soft start: no stroke beyond the setpoint on the way in
+    const first = pen.hardware.gauge.strokes(t0).filter((s) => s.time < t);
+    expect(Math.max(...first.map((s) => s.bottomMm))).toBeLessThanOrEqual(1.2 + 0.02);
+    pen.hardware.handset.press('BTN_RUN', 80);
+    await link.advance(1.5);
+    expect((await link.run(client.status())).state).toBe('READY');
+    expect(pen.hardware.stepper.lostFullSteps()).toBe(0);
+  }, 60000);
+
+  it('a disconnected Hall sensor latches SENSOR_RANGE within a block; the stage goes home', async () => {
+    const { link, client, pen } = c;
+    pen.hardware.handset.press('BTN_RUN', 80);
+    await link.advance(1.5);
+    pen.hardware.faults.inject('hallDisconnected', { level: 'low' });
+    await link.advance(0.1);
+    const st = await link.run(client.status());
+    expect(st.state).toBe('FAULT');
+    expect(st.fault).toBe(1); // SENSOR_RANGE
+    await link.advance(1.5);
+    expect(pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
+    pen.hardware.faults.clear('hallDisconnected');
+  }, 60000);
+});
