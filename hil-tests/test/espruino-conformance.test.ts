@@ -54,6 +54,11 @@ maybe('firmware on the real Espruino interpreter', () => {
       expect(info.cal.status).toBe('ok');
       const st = await client.status();
       expect(st.state).toBe('READY');
+      // SERVICE entry runs the pen's own SHA-256/HMAC on the interpreter (its constants are
+      // computed at run time); a bare interpreter has no `hw` file, so the secret is empty
+      await client.enterService('');
+      expect((await client.status()).service).toBe(true);
+      await client.leaveService();
       const records: TelemetryRecord[] = [];
       client.onTelemetry((r) => records.push(r));
       let replText = '';

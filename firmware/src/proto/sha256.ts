@@ -1,15 +1,31 @@
 // Compact SHA-256 and HMAC-SHA256 in plain TypeScript for the pen (some Espruino boards
 // lack the crypto module). Strings are byte strings (char codes 0..255). Slow on the
 // device (tens of ms per block) but only used for SERVICE authentication. No Espruino
-// globals; tables are built per call from one flash-resident string and then freed.
+// globals; the constant table is computed per call and then freed.
 
-/** The 8 initial hash words, then the 64 round constants, as hex. */
-const HK = '6a09e667bb67ae853c6ef372a54ff53a510e527f9b05688c1f83d9ab5be0cd19428a2f9871374491b5c0fbcfe9b5dba53956c25b59f111f1923f82a4ab1c5ed5d807aa9812835b01243185be550c7dc372be5d7480deb1fe9bdc06a7c19bf174e49b69c1efbe47860fc19dc6240ca1cc2de92c6f4a7484aa5cb0a9dc76f988da983e5152a831c66db00327c8bf597fc7c6e00bf3d5a7914706ca63511429296727b70a852e1b21384d2c6dfc53380d13650a7354766a0abb81c2c92e92722c85a2bfe8a1a81a664bc24b8b70c76c51a3d192e819d6990624f40e3585106aa07019a4c1161e376c082748774c34b0bcb5391c0cb34ed8aa4a5b9cca4f682e6ff3748f82ee78a5636f84c878148cc7020890befffaa4506cebbef9a3f7c67178f2';
+/**
+ * The 8 initial hash words and the 64 round constants, computed as FIPS 180-4 defines them:
+ * the first 32 bits of the fractional parts of the square roots of the first 8 primes and of
+ * the cube roots of the first 64 (a 512-character table costs the MDBT42Q's small Storage
+ * more). Checked against the published values on Espruino and in Node (test/proto/sha256.test.ts).
+ */
+function constants(T: Int32Array): void {
+  let n = 0;
+  for (let p = 2; n < 64; p++) {
+    let q = 2;
+    while (p % q) q++;
+    if (q < p) continue;
+    // a typed array stores the value modulo 2^32
+    if (n < 8) T[n] = (Math.sqrt(p) % 1) * 4294967296;
+    T[8 + n] = (Math.pow(p, 1 / 3) % 1) * 4294967296;
+    n++;
+  }
+}
 
 /** SHA-256 of a byte string, as a 32-byte string. */
 export function sha256(m: string): string {
   const T = new Int32Array(72);
-  for (let i = 0; i < 72; i++) T[i] = parseInt(HK.substr(i * 8, 8), 16) | 0;
+  constants(T);
   const W = new Int32Array(64);
   const l = m.length;
   const n = ((l + 72) >> 6) << 6;
