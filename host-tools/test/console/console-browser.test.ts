@@ -82,7 +82,7 @@ interface Ready { url: string; serial: string; secret: string; pid: number }
   const points = (page: Page): Promise<number> => page.getAttribute('#plot-depth', 'data-points').then(Number);
   const messages = (page: Page): Promise<string> => page.textContent('#messages').then((t) => t ?? '');
 
-  test('connect, calibrate with the sim gauge, run on the handset, latch a fault and clear it', async () => {
+  test('connect, calibrate with the sim gauge, run on the handset, latch a fault and clear it; the manual gauge form, abort', async () => {
     const { page, foreign, errors } = await open();
     try {
     await page.click('#connect-server');
@@ -138,6 +138,25 @@ interface Ready { url: string; serial: string; secret: string; pid: number }
     await page.click('#clear-fault');
     await page.waitForSelector('#fault-box[data-fault=""]');
     expect(await messages(page)).toContain('the latched fault was cleared');
+
+    // the manual gauge's form: a reading that is not a number is refused with the reason and
+    // asked again; Abort stops the calibration and leaves the calibration in force as it was
+    const calibrated = await page.textContent('#pen-calibration');
+    await page.selectOption('#cal-gauge', 'manual');
+    await page.click('#cal-start');
+    await page.click('#tech-done'); // the fixture: pen in the stand, needle free
+    await page.fill('#tech-number', 'abc');
+    await page.press('#tech-number', 'Enter');
+    expect(await page.textContent('#tech-refused')).toBe('type the reading in mm, e.g. 0.812');
+    await page.fill('#tech-number', '-0.81');
+    await page.press('#tech-number', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#tech-number')?.getAttribute('aria-label')?.includes('drive 0.100'));
+    expect(await page.textContent('#cal-log')).toContain('held at drive 0.000 (mm): -0.81');
+    await page.click('#cal-abort');
+    await page.waitForSelector('#cal-status.fail');
+    expect(await page.textContent('#cal-status')).toMatch(/^FAIL: calibration aborted during the sensor step/);
+    await page.waitForFunction(() => document.body.dataset.state === 'READY'); // SERVICE left, the trial dropped
+    expect(await page.textContent('#pen-calibration')).toBe(calibrated);
 
     await page.click('#disconnect');
     await page.waitForSelector('body[data-connected="false"]');

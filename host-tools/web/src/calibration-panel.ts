@@ -103,7 +103,9 @@ export class CalibrationPanel {
       const partial = ce?.report as { report: CalibrationReport; samples: SampleLog } | undefined;
       report = partial?.report;
       samples = partial?.samples;
-      const why = ce ? `calibration ${ce.aborted ? 'aborted' : 'failed'} at ${ce.step}: ${ce.message.split('\n')[0]}` : `calibration failed: ${(e as Error).message}`;
+      const why = !ce ? `calibration failed: ${(e as Error).message}`
+        : ce.aborted ? `calibration aborted during the ${ce.step} step${ce.step === 'write' ? '' : '; nothing was written'}`
+          : `calibration failed at ${ce.step}: ${ce.message.split('\n')[0]}`;
       this.status.textContent = `FAIL: ${why}${ce && !ce.penSafe ? ' (could not confirm the pen stopped: it stops by itself within 150 ms)' : ''}`;
       this.status.className = 'fail';
       this.log.error(why);
