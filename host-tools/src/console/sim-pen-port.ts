@@ -28,7 +28,7 @@ export interface SimPenPortOptions extends VirtualPenOptions {
 export class SimPenPort implements PenPort {
   readonly pen: VirtualPen;
   readonly pacer: RealtimePacer;
-  readonly rig: GaugeStream;
+  private readonly rig: GaugeStream;
   private readonly hw: PenHardware;
   private client: PortClient | undefined;
   private penOut: Uint8Array[] = [];

@@ -27,7 +27,6 @@ export interface PenListener {
 export class ConnectedPen {
   readonly client: PenClient;
   info: Info | undefined;
-  latest: PenInfo | undefined;
   private timer: number | undefined;
   private paused = false;
   private polling = false;
@@ -62,8 +61,7 @@ export class ConnectedPen {
     if (!this.refreshing) {
       this.refreshing = (async () => {
         try {
-          this.latest = await readPenInfo(this.client, this.info!, this.label);
-          this.l.info(this.latest);
+          this.l.info(await readPenInfo(this.client, this.info!, this.label));
         } catch (e) {
           if (!this.closed) this.l.problem(`could not read the pen: ${(e as Error).message}`);
         } finally {

@@ -97,10 +97,6 @@ export class ConsoleSocket {
     this.closeCbs.push(cb);
   }
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
-
   close(): void {
     this.isClosed = true;
     this.ws.close(1000, 'disconnected');
