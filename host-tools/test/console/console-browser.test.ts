@@ -16,7 +16,11 @@ import { CliHarness, ROOT } from '../cli/cli-harness';
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`skipping the web console browser tests: ${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`);
-const SCREENSHOT = path.join(ROOT, 'docs', 'console.png');
+// The screenshot goes to a scratch file; STIPPLE_UPDATE_DOCS=1 writes docs/console.png instead, so that a
+// plain `npm test` leaves the working tree as it found it.
+const SCREENSHOT = process.env.STIPPLE_UPDATE_DOCS === '1'
+  ? path.join(ROOT, 'docs', 'console.png')
+  : path.join(tmpdir(), `stipple-console-${process.pid}.png`);
 
 /** What the stand-in navigator.serial (serial-stand-in.js) recorded. */
 interface SerialStandInRecord {
