@@ -3,6 +3,9 @@
 // where the wall clock says it should be. If the simulation cannot keep up, a tick runs at
 // most `maxTickS` of virtual time and the rest is dropped (counted in `lagS`), so serial
 // I/O stays responsive instead of the pen falling further and further behind.
+// Bytes that arrived while this process was descheduled are delivered at the start of the
+// next tick, so a long catch-up tick would show the pen a heartbeat gap the host never made
+// (a false LINK_LOST under machine load): ticks are kept short and the rest slips instead.
 import { performance } from 'node:perf_hooks';
 import type { VirtualBoard } from '../board';
 
@@ -11,7 +14,7 @@ export interface RealtimePacerOptions {
   speed?: number;
   /** Wall-clock period of the pacing timer, ms (default 2). */
   tickMs?: number;
-  /** Most virtual time one tick may run, s (default 0.1 × speed, at least 0.05). */
+  /** Most virtual time one tick may run, s (default 0.03 × speed, at least 0.03: well under the pen's heartbeat timeout). */
   maxTickS?: number;
   /** Called after each tick with the board's virtual time. */
   onTick?: (nowS: number) => void;
@@ -34,7 +37,7 @@ export class RealtimePacer {
   constructor(private readonly board: VirtualBoard, private readonly o: RealtimePacerOptions = {}) {
     this.speed = o.speed ?? 1;
     if (!(this.speed > 0) || !Number.isFinite(this.speed)) throw new RangeError(`speed must be a positive number, got ${o.speed}`);
-    this.maxTickS = o.maxTickS ?? Math.max(0.05, 0.1 * this.speed);
+    this.maxTickS = o.maxTickS ?? Math.max(0.03, 0.03 * this.speed);
   }
 
   start(): void {
