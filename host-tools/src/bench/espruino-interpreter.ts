@@ -27,6 +27,7 @@ export class EspruinoInterpreter {
       this.receiver?.(d);
     });
     this.proc.stderr.on('data', () => undefined);
+    this.proc.stdin.on('error', () => undefined); // EPIPE once it has died: died() reports it
     this.proc.on('error', (e) => { this.out += `\n[spawn error: ${e.message}]`; });
     const transport: ByteTransport = {
       write: (d) => { this.proc.stdin.write(Buffer.from(d)); },
@@ -39,6 +40,13 @@ export class EspruinoInterpreter {
   /** Everything the interpreter printed so far (latin-1). */
   text(): string {
     return this.out;
+  }
+
+  /** Why the interpreter exited (its last lines), or '' while it runs. */
+  died(): string {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) return '';
+    const assert = /ASSERT\([^\n]*/.exec(this.out);
+    return `the interpreter exited${assert ? `: ${assert[0].trim()}` : ` (code ${this.proc.exitCode})`}`;
   }
 
   /** Wait until the output since `from` satisfies `pred`, or throw after `ms`. */

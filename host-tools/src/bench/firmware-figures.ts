@@ -31,6 +31,8 @@ export const BENCH_BUNDLE = path.join(path.dirname(FIRMWARE_BUNDLE), 'stipple-be
 export const PICO_SLOWDOWN = 50;
 const RATE = 150;
 const RUN_MS = 2500;
+/** Fresh interpreters tried before giving up (the Linux build sometimes dies mid-upload: espruino-interpreter.ts). */
+const ATTEMPTS = 3;
 
 export async function firmwareFigures(espruinoBin: string | undefined): Promise<FirmwareFigures> {
   const f: FirmwareFigures = {
@@ -52,30 +54,41 @@ export async function firmwareFigures(espruinoBin: string | undefined): Promise<
     return f;
   }
   f.interpreter = path.basename(espruinoBin);
-  const esp = new EspruinoInterpreter(espruinoBin);
-  try {
-    const booted = await esp.boot(readFileSync(BENCH_BUNDLE, 'latin1'));
-    if (/Uncaught|Error|OUT OF MEMORY/.test(booted)) throw new Error(`the bench build printed an error while booting: ${booted.trim().split('\n').slice(-2).join(' | ')}`);
-    const c = esp.client;
-    f.jsVarsAfterBoot = Number(await c.evaluate('process.memory().usage'));
-    await c.connect();
-    await c.subscribeTelemetry({ every: 12, perStroke: true });
-    await c.startRun({ depth: 1.0, rate: RATE, maxS: 10 });
-    await new Promise((r) => setTimeout(r, RUN_MS));
-    await c.stopRun();
-    const s = Number(await c.evaluate('global.stippleCpu.s'));
-    const strokes = Number(await c.evaluate('global.stippleCpu.strokes'));
-    if (!(strokes > 0 && s > 0)) throw new Error(`the bench build timed no strokes (stippleCpu ${s} s over ${strokes} strokes)`);
-    const us = (s / strokes) * 1e6;
-    f.controlUsPerStroke = Math.round(us * 10) / 10;
-    f.controlCpuPct150 = Math.round(((us * PICO_SLOWDOWN) / (1e6 / RATE)) * 1000) / 10;
-    f.notes.push(`measured on ${f.interpreter} with firmware/dist/stipple-bench.js: ${strokes} strokes at ${RATE}/s timed by the build's own getTime() around the block handler; controlCpuPct150 = µs per stroke × ${PICO_SLOWDOWN} / ${(1e6 / RATE).toFixed(0)} µs`);
-  } catch (e) {
-    f.notes.push(`the interpreter run failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-  } finally {
-    await esp.close();
+  const code = readFileSync(BENCH_BUNDLE, 'latin1');
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const esp = new EspruinoInterpreter(espruinoBin);
+    try {
+      const m = await measureOnInterpreter(esp, code);
+      f.jsVarsAfterBoot = m.jsVars;
+      f.controlUsPerStroke = Math.round(m.usPerStroke * 10) / 10;
+      f.controlCpuPct150 = Math.round(((m.usPerStroke * PICO_SLOWDOWN) / (1e6 / RATE)) * 1000) / 10;
+      f.notes.push(`measured on ${f.interpreter} with firmware/dist/stipple-bench.js: ${m.strokes} strokes at ${RATE}/s timed by the build's own getTime() around the block handler; controlCpuPct150 = µs per stroke × ${PICO_SLOWDOWN} / ${(1e6 / RATE).toFixed(0)} µs`);
+      break;
+    } catch (e) {
+      const why = esp.died() || (e instanceof Error ? e.message.split('\n')[0]! : String(e));
+      f.notes.push(`attempt ${attempt} of ${ATTEMPTS} on the interpreter failed: ${why}${attempt < ATTEMPTS ? '; a fresh interpreter was started' : ''}`);
+    } finally {
+      await esp.close();
+    }
   }
   return f;
+}
+
+/** Boot the bench build, read its memory, run 150 strokes/s for RUN_MS and read the time its block handler took. */
+async function measureOnInterpreter(esp: EspruinoInterpreter, code: string): Promise<{ jsVars: number; usPerStroke: number; strokes: number }> {
+  const booted = await esp.boot(code);
+  if (/Uncaught|Error|OUT OF MEMORY/.test(booted)) throw new Error(`the bench build printed an error while booting: ${booted.trim().split('\n').slice(-2).join(' | ')}`);
+  const c = esp.client;
+  const jsVars = Number(await c.evaluate('process.memory().usage'));
+  await c.connect();
+  await c.subscribeTelemetry({ every: 12, perStroke: true });
+  await c.startRun({ depth: 1.0, rate: RATE, maxS: 10 });
+  await new Promise((r) => setTimeout(r, RUN_MS));
+  await c.stopRun();
+  const s = Number(await c.evaluate('global.stippleCpu.s'));
+  const strokes = Number(await c.evaluate('global.stippleCpu.strokes'));
+  if (!(strokes > 0 && s > 0)) throw new Error(`the bench build timed no strokes (stippleCpu ${s} s over ${strokes} strokes)`);
+  return { jsVars, usPerStroke: (s / strokes) * 1e6, strokes };
 }
 
 const BOARDS = ['PICO', 'WIFI', 'MDBT42Q', 'ESP32'] as const;
