@@ -1,5 +1,6 @@
 // calibratePen: the technician's calibration of one pen, end to end (docs/calibration.md):
-// pre-check and SERVICE, sensor, actuator identification and stroke model, gains,
+// pre-check and SERVICE, sensor, actuator identification and stroke model (voice coil) or
+// the Hall sensor, depth stage and cam from captured strokes (stepper), gains,
 // verification on the phantom, write + read-back. Nothing is written unless verification
 // passed. Whatever stops it (a failed check, Ctrl-C through `signal`, a lost link) it
 // tries to leave the pen safe: run stopped, SERVICE left (which drops the trial record),
@@ -14,18 +15,23 @@ import { CalibrationContext } from './calibration-context';
 import type { ProgressEvent } from './calibration-context';
 import { CalibrationError } from './calibration-error';
 import { buildCalibration } from './calibration-record';
+import type { CalibrationMeta } from './calibration-record';
 import { REPORT_SCHEMA, withResonance } from './calibration-report';
 import type { CalibrationReport } from './calibration-report';
 import { deriveGains } from './gains';
 import type { Gauge } from './gauge';
 import { precheck } from './precheck-step';
+import type { PrecheckResult } from './precheck-step';
 import { SampleLog } from './sample-log';
 import { sensorStep } from './sensor-step';
 import { STROKE_PUSH, STROKE_RATES, strokeStep } from './stroke-step';
 import { autoTechnician } from './technician';
 import type { Technician } from './technician';
+import { deriveStageGains } from './stepper-gains';
+import { buildStepperCalibration } from './stepper-record';
+import { stepperStageStep } from './stepper-stage-step';
 import { verifyStep } from './verify-step';
-import type { VerifyResult } from './verify-step';
+import type { VerifyResult, VerifySettle } from './verify-step';
 import { writeStep } from './write-step';
 
 export interface CalibratePenOptions {
@@ -82,12 +88,15 @@ export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationR
   };
   let written = false;
   try {
-    if (info.drive === 'stepper') throw new CalibrationError('precheck', 'the stepper variant is not calibrated by this tool yet (voice coil only): see docs/calibration.md');
     ctx.step = 'precheck';
     const pre = await precheck(ctx, o.secret, !!o.clearFaults);
     const { info: _i, ...preReport } = pre;
     report.precheck = preReport;
     const meta = { technician: o.technician, gaugeId: report.gauge.id, date, firmware: info.fw, serial: info.serial };
+    if (info.drive === 'stepper') {
+      const cal = await identifyStepper(ctx, report, pre, meta);
+      return await finish(o, ctx, report, samples, cal, pre.limitMm, STEPPER_SETTLE, () => (written = true));
+    }
     const push = pre.previous.cal?.stroke?.push ?? UNCALIBRATED_PUSH;
 
     ctx.step = 'sensor';
@@ -110,26 +119,7 @@ export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationR
     const cal = buildCalibration({ hall: sensor.fit, stroke: stroke.model, actuator: actuator.model, gains, meta });
     report.calibration = cal;
 
-    if (o.only === 'identify') {
-      await ctx.run(o.client.leaveService());
-      report.ok = true;
-      report.deviceTimeS = ctx.elapsedS();
-      return { report, calibration: cal, samples };
-    }
-
-    ctx.step = 'verify';
-    report.verification = await verifyStep(ctx, { cal, limitMm: pre.limitMm, acceptanceUm: o.acceptanceUm });
-
-    ctx.step = 'write';
-    if (o.write !== false) {
-      report.write = await writeStep(ctx, cal);
-      written = true;
-    } else {
-      await ctx.run(o.client.leaveService());
-    }
-    report.ok = true;
-    report.deviceTimeS = ctx.elapsedS();
-    return { report, calibration: cal, samples };
+    return await finish(o, ctx, report, samples, cal, pre.limitMm, undefined, () => (written = true));
   } catch (e) {
     const err = e instanceof CalibrationError ? e : new CalibrationError(ctx.step, e instanceof Error ? e.message : String(e), ctx.aborted);
     const v = (e as { verification?: VerifyResult }).verification;
@@ -141,6 +131,57 @@ export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationR
     throw err;
   }
 }
+
+/** Verification, then the write (or, with `only: 'identify'`, neither): both variants. */
+async function finish(
+  o: CalibratePenOptions, ctx: CalibrationContext, report: CalibrationReport, samples: SampleLog, cal: Calibration, limitMm: number,
+  settle: VerifySettle | undefined, onWritten: () => void,
+): Promise<CalibrationResult> {
+  if (o.only === 'identify') {
+    await ctx.run(o.client.leaveService());
+    report.ok = true;
+    report.deviceTimeS = ctx.elapsedS();
+    return { report, calibration: cal, samples };
+  }
+
+  ctx.step = 'verify';
+  report.verification = await verifyStep(ctx, { cal, limitMm, acceptanceUm: o.acceptanceUm, settle });
+
+  ctx.step = 'write';
+  if (o.write !== false) {
+    report.write = await writeStep(ctx, cal);
+    onWritten();
+  } else {
+    await ctx.run(o.client.leaveService());
+  }
+  report.ok = true;
+  report.deviceTimeS = ctx.elapsedS();
+  return { report, calibration: cal, samples };
+}
+
+/**
+ * Stepper: the Hall sensor, the depth stage and the cam from captured strokes (the sensor
+ * and actuator steps), then the depth loop's gain from the identified stage.
+ */
+async function identifyStepper(ctx: CalibrationContext, report: CalibrationReport, pre: PrecheckResult, meta: CalibrationMeta): Promise<Calibration> {
+  ctx.step = 'sensor';
+  const id = await stepperStageStep(ctx, { limitMm: pre.limitMm, calInForce: pre.previous.status === 'ok' ? pre.previous.cal : null });
+  report.stepper = id;
+
+  ctx.step = 'gains';
+  // the loop gain's uncertainty from the identification: 3σ of steps/mm and of the Hall span
+  const gains = deriveStageGains(3 * (id.stage.relSe + id.hall.relSe));
+  report.gains = gains;
+  ctx.log(`gains: ki ${gains.ki} (stage loop; depth error × ${gains.contraction.toFixed(2)} per block at the design corners)`);
+  const cal = buildStepperCalibration({
+    hall: id.hall.fit, stage: { stepsPerMm: id.stage.stepsPerMm, depthAtHome: id.stage.depthAtHome, stepsPerRev: id.cam.stepsPerRev, lobes: id.cam.lobes }, gains, meta,
+  });
+  report.calibration = cal;
+  return cal;
+}
+
+/** Stepper verification: settled once the pen's own strokes sit at the setpoint (its stage runs home and out again between runs). */
+const STEPPER_SETTLE: VerifySettle = { withinUm: 5, maxMs: 4000 };
 
 /** Stop whatever runs and leave SERVICE (dropping the trial record). True when the pen confirmed both. */
 async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promise<boolean> {

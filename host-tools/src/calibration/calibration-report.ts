@@ -7,6 +7,8 @@ import type { StepName } from './calibration-error';
 import type { GainDerivation } from './gains';
 import type { PrecheckResult } from './precheck-step';
 import type { SensorResult } from './sensor-step';
+import type { StageGainDerivation } from './stepper-gains';
+import type { StepperIdentification } from './stepper-stage-step';
 import type { StrokeResult } from './stroke-step';
 import type { VerifyResult } from './verify-step';
 import type { WriteResult } from './write-step';
@@ -29,7 +31,9 @@ export interface CalibrationReport {
   sensor?: SensorResult;
   actuator?: ActuatorResult & { resonance: { fnHz: number; zeta: number } };
   stroke?: StrokeResult;
-  gains?: GainDerivation;
+  /** stepper: the Hall sensor, depth stage and cam, from captured strokes (instead of sensor/actuator/stroke) */
+  stepper?: StepperIdentification;
+  gains?: GainDerivation | StageGainDerivation;
   verification?: VerifyResult;
   /** the record written (or, on a failure after it was built, the one that was tried) */
   calibration?: Calibration;

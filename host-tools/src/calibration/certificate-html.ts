@@ -4,6 +4,7 @@
 // verification table against the gauge. Made from the JSON report alone.
 import type { CalibrationReport } from './calibration-report';
 import { HALL_LIMITS } from './hall-fit';
+import { stepperPlots, stepperRecordRows, stepperSections } from './stepper-certificate';
 import { esc, PALETTE, svgPlot } from './svg-plot';
 import type { Series } from './svg-plot';
 
@@ -37,7 +38,8 @@ th{background:#f4f4f4} .pass{color:#1e7d32;font-weight:bold} .fail{color:#b71c1c
     const a = cal.actuator;
     parts.push('<table>' + [
       row('Hall', `mm = (raw/65535 − ${cal.hall.offset}) × ${cal.hall.mmPerUnit}`),
-      row('Stroke push fraction', String(cal.stroke?.push ?? '')),
+      cal.stroke ? row('Stroke push fraction', String(cal.stroke.push)) : '',
+      ...stepperRecordRows(cal),
       a ? row('Actuator', `R ${a.r} Ω, kf ${a.kf} N/A, k ${a.k} N/mm, m ${a.m} g, c ${a.c} N·s/m`) : '',
       row('Loop gains', `kp ${cal.gains.kp}, ki ${cal.gains.ki}${r.gains ? ` (error × ${r.gains.contraction.toFixed(2)} per block at the design corners)` : ''}`),
     ].join('') + '</table>');
@@ -89,6 +91,7 @@ th{background:#f4f4f4} .pass{color:#1e7d32;font-weight:bold} .fail{color:#b71c1c
     }
     plots.push(svgPlot(series, { title: 'Stroke model (in air)', xLabel: 'normalised drive u', yLabel: 'bottom of stroke, mm', height: 340 }));
   }
+  if (r.stepper) plots.push(...stepperPlots(r.stepper));
   if (plots.length) parts.push(`<h2>Plots</h2><div class="plots">${plots.join('')}</div>`);
 
   if (r.sensor) {
@@ -112,6 +115,7 @@ th{background:#f4f4f4} .pass{color:#1e7d32;font-weight:bold} .fail{color:#b71c1c
       row('Model fit', `${a.dynamics.rmsUm.toFixed(1)} µm rms over ${a.captures.length} captured strokes (50/s and ${a.resonantRate}/s, the rate nearest the resonance), ${a.dynamics.harmonicsUsed} harmonics, channel skew ${a.dynamics.skewUs.toFixed(0)} µs`),
     ].join('') + '</table>');
   }
+  if (r.stepper) parts.push(...stepperSections(r, r.stepper));
   if (r.verification) {
     const v = r.verification;
     parts.push(`<h2>Verification on the reference phantom (acceptance ±${v.acceptanceUm} µm)</h2>`);

@@ -57,7 +57,16 @@ export async function precheck(ctx: CalibrationContext, secret: string, clearFau
   const supplyV = supplyVoltsFromAdc(s.vsupply / 65535);
   if (supplyV < PRECHECK_LIMITS.minSupplyV) fail(`supply ${supplyV.toFixed(2)} V is low (need ≥ ${PRECHECK_LIMITS.minSupplyV} V): charge the battery first — the drive and its model depend on it`);
   const senseOffsetFs = s.current / 65535;
-  if (Math.abs(senseOffsetFs - 0.5) > PRECHECK_LIMITS.senseOffsetFs) {
+  // a stepper has no coil current sense (COIL_I unused), and at rest its cam may leave the
+  // needle below the Hall's range (its first capture checks the sensor); its stage must be home
+  const stepper = info.drive === 'stepper';
+  // (after a boot or a stop the stage may still be on its way home: the whole travel takes ~2.3 s)
+  for (let t = 0; stepper && !s.home && t < 3000; t += 100) {
+    await ctx.sleep(100);
+    s.home = (await ctx.run(client.sensors())).home;
+  }
+  if (stepper && !s.home) fail('the depth stage is not at home at rest (its home switch stays open): the stage did not run home, or the switch is disconnected');
+  if (!stepper && Math.abs(senseOffsetFs - 0.5) > PRECHECK_LIMITS.senseOffsetFs) {
     fail(`current sense reads ${coilAmpsFromAdc(senseOffsetFs).toFixed(2)} A with the drive off: sense amplifier or shunt fault (or the drive is stuck on)`);
   }
   const coilC = ntcCelsiusFromAdc(s.ntc / 65535);
@@ -65,7 +74,7 @@ export async function precheck(ctx: CalibrationContext, secret: string, clearFau
     fail(`coil at ${coilC.toFixed(1)} °C (calibrate between ${PRECHECK_LIMITS.coilC[0]} and ${PRECHECK_LIMITS.coilC[1]} °C): let the pen reach room temperature — the Hall span and coil resistance drift with it`);
   }
   const hallRestFs = s.hall / 65535;
-  if (hallRestFs < 0.03 || hallRestFs > 0.97) fail(`Hall sensor reads ${hallRestFs.toFixed(3)} of full scale at rest: disconnected or shorted`);
+  if (!stepper && (hallRestFs < 0.03 || hallRestFs > 0.97)) fail(`Hall sensor reads ${hallRestFs.toFixed(3)} of full scale at rest: disconnected or shorted`);
   ctx.samples.add('precheck', 'rest', 'supply', supplyV, 'V', s.vsupply);
   ctx.samples.add('precheck', 'rest', 'coil current sense', coilAmpsFromAdc(senseOffsetFs), 'A', s.current);
   ctx.samples.add('precheck', 'rest', 'coil temperature', coilC, 'degC', s.ntc);

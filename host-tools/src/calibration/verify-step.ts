@@ -44,12 +44,23 @@ export interface VerifyResult {
   worstUm: number;
 }
 
+/**
+ * Settling judged by the pen's own telemetry instead of a fixed time (the stepper: its stage
+ * runs home between runs and out again at ~1.5 mm/s, so a run's approach takes 0.5–2.5 s).
+ * The window starts once a record's strokes all lie within 3 × `withinUm` of the setpoint
+ * and their mean within `withinUm`, or after `maxMs` (a point that has not settled then fails).
+ */
+export interface VerifySettle {
+  withinUm: number;
+  maxMs: number;
+}
+
 interface TimedRecord {
   tMs: number;
   r: TelemetryRecord;
 }
 
-export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration; limitMm: number; acceptanceUm?: number }): Promise<VerifyResult> {
+export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration; limitMm: number; acceptanceUm?: number; settle?: VerifySettle }): Promise<VerifyResult> {
   const limitUm = o.acceptanceUm ?? ACCEPTANCE_UM;
   const fail = (why: string): never => {
     throw new CalibrationError('verify', why);
@@ -67,8 +78,10 @@ export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration;
         const label = `${depthMm.toFixed(2)} mm at ${rate}/s`;
         await ctx.gauge.strokesBegin(label);
         const runFrom = ctx.clock.now();
-        await ctx.run(ctx.client.startRun({ depth: depthMm, rate, maxS: 5 }));
+        const maxS = o.settle ? Math.ceil((SETTLE_MS + o.settle.maxMs + WINDOW_MS) / 1000) + 1 : 5;
+        await ctx.run(ctx.client.startRun({ depth: depthMm, rate, maxS }));
         await ctx.sleep(SETTLE_MS);
+        if (o.settle) await settled(ctx, recs, runFrom, depthMm, o.settle);
         const fromMs = ctx.clock.now();
         await ctx.sleep(WINDOW_MS);
         const toMs = ctx.clock.now();
@@ -112,6 +125,17 @@ export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration;
   }
   ctx.log(`verification: ${points.length} points within ${limitUm} µm (worst ${worstUm.toFixed(1)} µm)`);
   return { points, acceptanceUm: limitUm, worstUm };
+}
+
+/** Wait until the pen's latest telemetry record of this run shows it at its setpoint (or `maxMs` from the run's start). */
+async function settled(ctx: CalibrationContext, recs: readonly TimedRecord[], runFrom: number, depthMm: number, s: VerifySettle): Promise<void> {
+  const setUm = depthMm * 1000;
+  while (ctx.clock.now() < runFrom + s.maxMs) {
+    const last = recs[recs.length - 1];
+    const d = last && last.tMs > runFrom ? last.r.depths ?? [] : [];
+    if (d.length && Math.abs(d.reduce((a, v) => a + v, 0) / d.length - setUm) <= s.withinUm && d.every((v) => Math.abs(v - setUm) <= 3 * s.withinUm)) return;
+    await ctx.sleep(40);
+  }
 }
 
 function likelyCause(depth: number, rate: number, errorUm: number | null, penVsGaugeUm: number, notReached: boolean, limitUm: number): string {

@@ -17,6 +17,12 @@ export function renderResult(r: CalibrationReport, files: ReportFiles | undefine
     const a = r.actuator.model;
     out.push(`  actuator    R ${a.rOhm.toFixed(3)} Ω  kf ${a.kf.toFixed(3)} N/A  k ${a.kNPerMm.toFixed(3)} N/mm  m ${a.mG.toFixed(3)} g  c ${a.cNsPerM.toFixed(3)} N·s/m  (${r.actuator.resonance.fnHz.toFixed(0)} Hz, ζ ${r.actuator.resonance.zeta.toFixed(2)})`);
   }
+  if (r.stepper) {
+    const { hall, stage, cam } = r.stepper;
+    out.push(`  Hall        ${hall.fit.mmPerUnit.toFixed(4)} mm/FS, offset ${hall.fit.offset.toFixed(5)} FS; residuals ${hall.fit.rmsUm.toFixed(1)} µm rms / ${hall.fit.maxUm.toFixed(1)} µm max; noise ${hall.noiseFs.toFixed(5)} FS`);
+    out.push(`  stage       ${stage.stepsPerMm.toFixed(1)} steps/mm, bottom at home ${stage.depthAtHome.toFixed(3)} mm (fit ${stage.rmsUm.toFixed(1)} µm rms)`);
+    out.push(`  cam         ${cam.stepsPerRev} steps/rev, ${cam.lobes} lobes (index ${(cam.indexUs / 1000).toFixed(3)} ms); phase ${cam.phaseNote.split(':')[0]}`);
+  }
   if (r.gains) out.push(`  gains       kp ${r.gains.kp}  ki ${r.gains.ki}  (error × ${r.gains.contraction.toFixed(2)} per block)`);
   if (r.verification) {
     out.push(`  verification on the phantom (±${r.verification.acceptanceUm} µm):`);

@@ -128,6 +128,7 @@ function summary(r: CalibrationReport): Record<string, unknown> {
     date: r.date, deviceTimeS: r.deviceTimeS, calibration: r.calibration ?? null,
     sensor: r.sensor ? { fit: r.sensor.fit, noiseFs: r.sensor.noiseFs, restMm: r.sensor.restMm, extendedStop: r.sensor.extendedStop, stopNote: r.sensor.stopNote } : null,
     actuator: r.actuator ? { model: r.actuator.model, resonance: r.actuator.resonance, kStaticNPerMm: r.actuator.kStaticNPerMm, fitRmsUm: r.actuator.dynamics.rmsUm } : null,
+    stepper: r.stepper ? { hall: { fit: r.stepper.hall.fit, noiseFs: r.stepper.hall.noiseFs }, stage: r.stepper.stage, cam: r.stepper.cam, motorC: r.stepper.motorC } : null,
     gains: r.gains ?? null, verification: r.verification ?? null, write: r.write ?? null,
   };
 }
