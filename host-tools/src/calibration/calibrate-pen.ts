@@ -27,6 +27,8 @@ import { sensorStep } from './sensor-step';
 import { STROKE_PUSH, STROKE_RATES, strokeStep } from './stroke-step';
 import { autoTechnician } from './technician';
 import type { Technician } from './technician';
+import { stepperAtRest } from './stepper-at-rest';
+import { STAGE_NOT_HOME } from './stepper-capture';
 import { deriveStageGains } from './stepper-gains';
 import { buildStepperCalibration } from './stepper-record';
 import { stepperStageStep } from './stepper-stage-step';
@@ -95,7 +97,7 @@ export async function calibratePen(o: CalibratePenOptions): Promise<CalibrationR
     const meta = { technician: o.technician, gaugeId: report.gauge.id, date, firmware: info.fw, serial: info.serial };
     if (info.drive === 'stepper') {
       const cal = await identifyStepper(ctx, report, pre, meta);
-      return await finish(o, ctx, report, samples, cal, pre.limitMm, STEPPER_SETTLE, () => (written = true));
+      return await finish(o, ctx, report, samples, cal, pre.limitMm, stepperSettle(ctx), () => (written = true));
     }
     const push = pre.previous.cal?.stroke?.push ?? UNCALIBRATED_PUSH;
 
@@ -148,6 +150,7 @@ async function finish(
   report.verification = await verifyStep(ctx, { cal, limitMm, acceptanceUm: o.acceptanceUm, settle });
 
   ctx.step = 'write';
+  await settle?.atRest?.();
   if (o.write !== false) {
     report.write = await writeStep(ctx, cal);
     onWritten();
@@ -172,6 +175,7 @@ async function identifyStepper(ctx: CalibrationContext, report: CalibrationRepor
   // the loop gain's uncertainty from the identification: 3σ of steps/mm and of the Hall span
   const gains = deriveStageGains(3 * (id.stage.relSe + id.hall.relSe));
   report.gains = gains;
+  ctx.progress(1, `ki ${gains.ki}`);
   ctx.log(`gains: ki ${gains.ki} (stage loop; depth error × ${gains.contraction.toFixed(2)} per block at the design corners)`);
   const cal = buildStepperCalibration({
     hall: id.hall.fit, stage: { stepsPerMm: id.stage.stepsPerMm, depthAtHome: id.stage.depthAtHome, stepsPerRev: id.cam.stepsPerRev, lobes: id.cam.lobes }, gains, meta,
@@ -180,8 +184,19 @@ async function identifyStepper(ctx: CalibrationContext, report: CalibrationRepor
   return cal;
 }
 
-/** Stepper verification: settled once the pen's own strokes sit at the setpoint (its stage runs home and out again between runs). */
-const STEPPER_SETTLE: VerifySettle = { withinUm: 5, maxMs: 4000 };
+/**
+ * Stepper verification: settled once the pen's own strokes sit at the setpoint (its stage
+ * runs home and out again between runs); each run, and the write, wait until the stage is
+ * home and the cam stopped.
+ */
+function stepperSettle(ctx: CalibrationContext): VerifySettle {
+  return {
+    withinUm: 5, maxMs: 4000,
+    atRest: async () => {
+      if (!(await stepperAtRest(ctx))) throw new CalibrationError(ctx.step, STAGE_NOT_HOME);
+    },
+  };
+}
 
 /** Stop whatever runs and leave SERVICE (dropping the trial record). True when the pen confirmed both. */
 async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promise<boolean> {
@@ -190,6 +205,11 @@ async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promis
     await o.run(o.client.stopRun());
     const st = await o.run(o.client.status());
     if (st.service) await o.run(o.client.leaveService());
+    // a stepper's needle is in only once its stage is home
+    if (ctx.info.drive === 'stepper' && !(await stepperAtRest(new CalibrationContext(o.client, o.run, ctx.clock, ctx.gauge, ctx.tech, ctx.samples, ctx.info, undefined, undefined)))) {
+      ctx.log('the depth stage did not get back home after the stop: the needle may stand out of the cartridge — power the pen off and on (it homes its stage at boot)');
+      return false;
+    }
     return true;
   } catch {
     // link gone: the pen stops itself within 150 ms of the last heartbeat (LINK_LOST)

@@ -11,6 +11,7 @@ import { STAGE_HOLD_STEPS } from '@stipple/firmware/control/stage-depth';
 import { ntcCelsiusFromAdc } from '@stipple/firmware/hal/analog-scaling';
 import type { CalibrationContext } from './calibration-context';
 import { CalibrationError } from './calibration-error';
+import { stepperAtRest } from './stepper-at-rest';
 import { strokeBottom } from './stepper-stroke-bottom';
 import type { StrokeBottom } from './stepper-stroke-bottom';
 
@@ -22,6 +23,8 @@ const INDEX_POLL_MS = 30;
 const STAGE_MS_PER_STEP = 0.5;
 /** The firmware's homing runs this far past home at most, steps (firmware/src/hal/espruino-io.ts). */
 const HOME_MARGIN_STEPS = 320;
+
+export const STAGE_NOT_HOME = 'the depth stage did not get back home after a stop (its home switch stayed open): check the stage\'s lead screw and home switch';
 
 export interface StageCapture {
   label: string;
@@ -56,6 +59,7 @@ export async function captureAtLevel(
 ): Promise<StageCapture> {
   const { client, clock, gauge } = ctx;
   const steps = levelSteps(o.level);
+  if (!(await stepperAtRest(ctx))) throw new CalibrationError(ctx.step, STAGE_NOT_HOME);
   await gauge.strokesBegin(o.label);
   const t0 = clock.now();
   const settleMs = (1000 * CAPTURE_SETTLE_STROKES) / o.rate;

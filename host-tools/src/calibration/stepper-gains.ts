@@ -16,7 +16,7 @@
 // magnitude over every rate's λ, for every move the law makes (2…40 steps: λ falls as a move
 // takes longer), and ρ over the identified model's uncertainty.
 import { MAX_STAGE_STEPS_PER_BLOCK, STAGE_DEADBAND_STEPS } from '@stipple/firmware/control/stage-depth';
-import { spectralRadius, strokesPerBlock } from './gains';
+import { strokesPerBlock } from './gains';
 
 /** The firmware's stage pulses (firmware/src/hal/espruino-io.ts STAGE_PULSE_MS, STAGE_CHUNK_STEPS; the next chunk 1 ms after a chunk's pulses). */
 export const STAGE_DRIVE = { pulseMs: 0.16, chunkSteps: 16, chunkGapMs: 1 };
@@ -40,6 +40,16 @@ export interface StageGainDerivation {
   /** how far ρ reaches either side of 1, and its parts */
   rhoSpread: { identification: number; hallDrift: number; mechanics: number };
   moves: number[];
+}
+
+/** Largest root magnitude of z² + (ρλki − 1)z + ρ(1 − λ)ki. */
+export function stageSpectralRadius(ki: number, rho: number, lam: number): number {
+  const b = rho * lam * ki - 1;
+  const c = rho * (1 - lam) * ki;
+  const disc = b * b - 4 * c;
+  if (disc < 0) return Math.sqrt(c);
+  const r = Math.sqrt(disc);
+  return Math.max(Math.abs((-b + r) / 2), Math.abs((-b - r) / 2));
 }
 
 /** Time of each step of an n-step move from its start, ms. */
@@ -94,7 +104,7 @@ export function deriveStageGains(identificationRel: number, latencyMs = 0): Stag
     let worst = 0;
     for (const l of lambda) {
       for (const lam of l.all) {
-        for (const r of rho) worst = Math.max(worst, spectralRadius(0, ki, r, lam));
+        for (const r of rho) worst = Math.max(worst, stageSpectralRadius(ki, r, lam));
       }
       if (worst >= best.contraction) break;
     }

@@ -100,6 +100,7 @@ export async function stepperStageStep(
 
   // stage: the gauge's bottom against the stage position
   ctx.step = 'actuator';
+  ctx.progress(0.5, 'stage fit');
   const points = captures.map((c) => ({ label: c.label, steps: c.steps, gaugeMm: c.gaugeMm }));
   const stage = fitStage(points);
   const whyStage = checkStageFit(stage, points);
@@ -113,6 +114,7 @@ export async function stepperStageStep(
   if (whyCam) fail(whyCam);
   const camOk = cam!;
   const differs = camOk.stepsPerRev !== CAM_DESIGN.stepsPerRev || camOk.lobes !== CAM_DESIGN.lobes;
+  ctx.progress(1, `${stage.stepsPerMm.toFixed(1)} steps/mm, ${camOk.stepsPerRev} steps/rev, ${camOk.lobes} lobes`);
   ctx.log(`stage: ${stage.stepsPerMm.toFixed(1)} steps/mm, stroke bottom at home ${stage.depthAtHome.toFixed(3)} mm (fit ${stage.rmsUm.toFixed(1)} µm rms); cam: ${camOk.stepsPerRev} steps/rev (index ${(camOk.indexUs / 1000).toFixed(3)} ms at ${camOk.stepHz.toFixed(0)} Hz: ${camOk.stepsPerRevMeasured.toFixed(2)}), ${camOk.lobes} lobes${differs ? ` — NOT the design's ${CAM_DESIGN.stepsPerRev}/${CAM_DESIGN.lobes}: check the motor's microstepping and the cam` : ''}; cam phase ${camOk.phaseNote.split(':')[0]}`);
   return {
     rate: STEPPER_CAPTURE_RATE, captures, hall: { fitPoints, fit, noiseFs, relSe: hallRelSe },

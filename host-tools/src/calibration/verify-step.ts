@@ -53,6 +53,8 @@ export interface VerifyResult {
 export interface VerifySettle {
   withinUm: number;
   maxMs: number;
+  /** before each run (and its gauge reset): wait until the pen is at rest (the stepper's stage home, its cam stopped) */
+  atRest?: () => Promise<void>;
 }
 
 interface TimedRecord {
@@ -76,6 +78,7 @@ export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration;
     for (const rate of VERIFY_RATES) {
       for (const depthMm of depths) {
         const label = `${depthMm.toFixed(2)} mm at ${rate}/s`;
+        await o.settle?.atRest?.();
         await ctx.gauge.strokesBegin(label);
         const runFrom = ctx.clock.now();
         const maxS = o.settle ? Math.ceil((SETTLE_MS + o.settle.maxMs + WINDOW_MS) / 1000) + 1 : 5;
