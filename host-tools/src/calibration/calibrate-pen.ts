@@ -203,14 +203,14 @@ async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promis
   try {
     // runStop is always allowed and stops the heartbeats of a hold or run
     await o.run(o.client.stopRun());
+    // a stepper's needle is in only once its stage is home; SERVICE is left after that (leaving
+    // it asks for another homing run, which can stop short of one still under way)
+    const stepper = ctx.info.drive === 'stepper';
+    const home = !stepper || (await stepperAtRest(new CalibrationContext(o.client, o.run, ctx.clock, ctx.gauge, ctx.tech, ctx.samples, ctx.info, undefined, undefined)));
     const st = await o.run(o.client.status());
     if (st.service) await o.run(o.client.leaveService());
-    // a stepper's needle is in only once its stage is home
-    if (ctx.info.drive === 'stepper' && !(await stepperAtRest(new CalibrationContext(o.client, o.run, ctx.clock, ctx.gauge, ctx.tech, ctx.samples, ctx.info, undefined, undefined)))) {
-      ctx.log('the depth stage did not get back home after the stop: the needle may stand out of the cartridge — power the pen off and on (it homes its stage at boot)');
-      return false;
-    }
-    return true;
+    if (!home) ctx.log('the depth stage did not get back home after the stop: the needle may stand out of the cartridge — power the pen off and on (it homes its stage at boot)');
+    return home;
   } catch {
     // link gone: the pen stops itself within 150 ms of the last heartbeat (LINK_LOST)
     ctx.log('could not confirm the pen stopped (link lost): it stops on its own within 150 ms of the last heartbeat');

@@ -185,12 +185,12 @@ test('a stage that loses steps fails the stage check with its reason; a noisy Ha
   }
 }, 60000);
 
-test('Ctrl-C while a stroke is captured: aborted, the cam stops and the stage runs home, nothing written', async () => {
+test('Ctrl-C while a stroke is captured, uncalibrated and calibrated: aborted, the cam stops and the stage runs home, nothing written', async () => {
   const c = await stepperPen(5);
-  try {
+  /** Ctrl-C 0.5 s into the last capture: the stage on its way out, the cam turning. Resolves with the stage position then, mm. */
+  const abortMidCapture = async (): Promise<number> => {
     const ac = new AbortController();
     let stageAtAbort = 0;
-    // Ctrl-C 0.5 s into the last capture: the stage on its way out, the cam turning
     const onProgress: CalibratePenOptions['onProgress'] = (p) => {
       if (p.step !== 'sensor' || !/aiming at 1\.0/.test(p.detail)) return;
       c.link.clock.setTimeout(() => {
@@ -202,8 +202,18 @@ test('Ctrl-C while a stroke is captured: aborted, the cam stops and the stage ru
     expect(e).toBeInstanceOf(CalibrationError);
     expect((e as CalibrationError).aborted).toBe(true);
     expect((e as CalibrationError).penSafe).toBe(true);
-    expect(stageAtAbort).toBeGreaterThan(0.3);
+    return stageAtAbort;
+  };
+  try {
+    expect(await abortMidCapture()).toBeGreaterThan(0.3);
     await expectNothingWrittenStageHome(c);
+    // a calibrated pen: the stop's homing run must not be cut short by leaving SERVICE
+    const first = await calibratePen(opts(c));
+    expect(await abortMidCapture()).toBeGreaterThan(0.3);
+    await c.link.advance(2.5);
+    expect((await c.link.run(c.client.calRead())).cal).toEqual(first.calibration);
+    expect((await c.link.run(c.client.status())).service).toBe(false);
+    expect(c.pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
   } finally {
     await c.close();
   }
