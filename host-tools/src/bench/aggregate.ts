@@ -19,6 +19,9 @@ export interface DepthFigures {
   settleStrokesMedian: number | null;
   /** segments that never came within tolerance */
   unsettledSegments: number;
+  /** worst and median over the closed-loop runs of the time from the run request until the depth first stays within tolerance (the stepper's lead-in included), s */
+  startupS: number | null;
+  startupSMedian: number | null;
   /** rmsUm / openLoopRmsUm */
   closedOverOpenRms: number | null;
   /** the same figures against the pen's own per-stroke measurement (what the controller sees) */
@@ -84,6 +87,7 @@ export function aggregate(points: PointResult[]): VariantFigures {
   const penVsTrue = sum((f) => f.closed.penVsTrue);
   const settle = settling(ok.map((f) => f.closed.truth));
   const settlePen = settling(ok.map((f) => f.closed.pen));
+  const startup = startupFigures(ok.map((f) => f.closed));
   const rms = rmsOf(closedTrue);
   const openRms = rmsOf(openTrue);
   const worst = (xs: (number | null)[]): number | null => xs.reduce<number | null>((a, x) => (x === null ? a : a === null ? x : Math.max(a, x)), null);
@@ -92,6 +96,7 @@ export function aggregate(points: PointResult[]): VariantFigures {
       rmsUm: r1(rms), maxUm: ok.length ? closedTrue.maxAbsUm : null,
       openLoopRmsUm: r1(openRms), openLoopMaxUm: ok.length ? openTrue.maxAbsUm : null,
       settleStrokes: settle.worst, settleStrokesMedian: settle.median, unsettledSegments: settle.unsettled,
+      startupS: startup.worst, startupSMedian: startup.median,
       closedOverOpenRms: rms !== null && openRms ? r3(rms / openRms) : null,
       asMeasuredByPen: {
         rmsUm: r1(rmsOf(closedPen)), maxUm: ok.length ? closedPen.maxAbsUm : null,
@@ -121,4 +126,12 @@ function settling(runs: DepthSummary[]): { worst: number | null; median: number 
   if (!all.length) return { worst: null, median: null, unsettled };
   all.sort((a, b) => a - b);
   return { worst: all[all.length - 1]!, median: all[Math.floor(all.length / 2)]!, unsettled };
+}
+
+/** Worst and median start-up time; a run that never settled counts as its whole length (its last stroke's time). */
+function startupFigures(runs: RunFigures[]): { worst: number | null; median: number | null } {
+  if (!runs.length) return { worst: null, median: null };
+  const all = runs.map((r) => r.startupS ?? Infinity).sort((a, b) => a - b);
+  const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  return { worst: fin(all[all.length - 1]!), median: fin(all[Math.floor(all.length / 2)]!) };
 }

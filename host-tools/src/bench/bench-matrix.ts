@@ -14,6 +14,12 @@ export interface BenchConditions {
   stiffnessStep: number;
   /** seconds of run before the step, and after it */
   segmentS: number;
+  /**
+   * seconds from the run request to the first measured segment: 0 for the voice coil; the
+   * stepper's depth stage first travels from home to depth (~1.4 mm/s) and its cam ramps up
+   * (docs/control.md), which `startupS` reports instead
+   */
+  leadInS: number;
 }
 
 /** One matrix point: a pen (seed, variant) at one operating point in one tissue. */
@@ -36,6 +42,8 @@ export interface BenchMatrix {
   wobbleHz: [number, number];
   /** stiffness step factor for odd seeds; even seeds step down by its inverse */
   stiffnessStep: number;
+  /** the stepper's lead-in before the first segment, s (the voice coil has none) */
+  stepperLeadInS: number;
 }
 
 export const FULL_MATRIX: Omit<BenchMatrix, 'seeds'> = {
@@ -46,6 +54,7 @@ export const FULL_MATRIX: Omit<BenchMatrix, 'seeds'> = {
   wobbleAmplitudeMm: 0.2,
   wobbleHz: [1, 5],
   stiffnessStep: 1.5,
+  stepperLeadInS: 2.5,
 };
 
 export const QUICK_MATRIX: Omit<BenchMatrix, 'seeds'> = {
@@ -75,7 +84,7 @@ export function benchPoints(m: BenchMatrix, variant: PenVariant): BenchPoint[] {
           // five wobble frequencies cycled over the points, so each tissue and rate meets several
           const freqHz = f0 + ((f1 - f0) * (k++ % 5)) / 4;
           out.push({
-            variant, seed, rate, depthMm, skin, segmentS: m.segmentS,
+            variant, seed, rate, depthMm, skin, segmentS: m.segmentS, leadInS: variant === 'stepper' ? m.stepperLeadInS : 0,
             wobble: { amplitudeMm: m.wobbleAmplitudeMm, freqHz },
             stiffnessStep: seed % 2 === 1 ? m.stiffnessStep : 1 / m.stiffnessStep,
           });

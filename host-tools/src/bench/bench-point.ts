@@ -3,7 +3,8 @@
 // machines run), each reduced to its figures. What a bench worker computes.
 import { CalibrationError } from '../calibration/calibration-error';
 import type { BenchPoint } from './bench-matrix';
-import { depthSummary, noErrors } from './depth-figures';
+import { depthSummary, noErrors, settleStrokes } from './depth-figures';
+import { alignPenToTruth } from './pen-alignment';
 import type { DepthSummary, ErrorSums } from './depth-figures';
 import { rateMaxErrPct } from './rate-figures';
 import { measureRun } from './run-measurement';
@@ -17,6 +18,10 @@ export interface RunFigures {
   /** the pen's measurement − the truth, stroke by stroke (sensor and calibration error) */
   penVsTrue: ErrorSums;
   rateErrPct: number | null;
+  /** s from the run request until the depth first stays within tolerance (10 strokes within 50 µm); null: never */
+  startupS: number | null;
+  /** the pen's per-stroke series was shifted by this many strokes to line up with the rig's */
+  penShift: number;
   strokes: number;
   /** fault latched during the run, '' if none (a faulted run's figures are left out of the totals) */
   fault: string;
@@ -46,19 +51,31 @@ export async function runBenchPoint(p: BenchPoint): Promise<PointResult> {
 
 function figures(m: RunMeasurement, p: BenchPoint): RunFigures {
   const setUm = Math.round(p.depthMm * 1000);
+  const from = m.leadInStrokes;
+  const beforeStep = m.strokesBeforeStep - from;
+  const { aligned, shift } = alignPenToTruth(m.penUm, m.trueUm, from);
   const penVsTrue = noErrors();
-  for (let i = 0; i < Math.min(m.penUm.length, m.trueUm.length); i++) {
-    const d = m.penUm[i]! - m.trueUm[i]!;
+  const penSeries: number[] = [];
+  let penBeforeStep = 0;
+  for (let j = from; j < m.trueUm.length; j++) {
+    const v = aligned[j];
+    if (v === undefined) continue;
+    penSeries.push(v);
+    if (j < m.strokesBeforeStep) penBeforeStep++;
+    const d = v - m.trueUm[j]!;
     penVsTrue.n++;
     penVsTrue.sumSqUm2 += d * d;
     penVsTrue.maxAbsUm = Math.max(penVsTrue.maxAbsUm, Math.abs(d));
   }
+  const startIdx = settleStrokes(m.trueUm.map((u) => u - setUm));
   return {
-    truth: depthSummary(m.trueUm, setUm, m.strokesBeforeStep),
-    pen: depthSummary(m.penUm, setUm, m.strokesBeforeStep),
+    truth: depthSummary(m.trueUm.slice(from), setUm, beforeStep),
+    pen: depthSummary(penSeries, setUm, penBeforeStep),
     penVsTrue,
-    rateErrPct: rateMaxErrPct(m.timesS, p.rate, m.strokesBeforeStep),
-    strokes: m.trueUm.length,
+    rateErrPct: rateMaxErrPct(m.timesS.slice(from), p.rate, beforeStep),
+    startupS: startIdx === null ? null : Math.round(m.timesS[startIdx]! * 1000) / 1000,
+    penShift: shift,
+    strokes: m.trueUm.length - from,
     fault: m.fault,
   };
 }

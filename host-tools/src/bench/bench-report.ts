@@ -50,6 +50,10 @@ export interface PointRow {
   /** strokes until within tolerance after the start and after the step (null: never) */
   settleStart: number | null;
   settleStep: number | null;
+  /** s from the run request until within tolerance (closed loop) */
+  startupS: number | null;
+  /** the pen's per-stroke series shift to line up with the rig's strokes (closed loop) */
+  penShift: number | null;
   rateErrPct: number | null;
   openLoopRateErrPct: number | null;
   /** a fault or setup failure, '' if none */

@@ -9,7 +9,7 @@ export function renderBench(r: BenchReport): string {
   const m = r.matrix;
   const out: string[] = [];
   out.push(colour.bold(`stipple bench${r.quick ? ' --quick' : ''}: ${m.rates.length} rates × ${m.depthsMm.length} depths × ${m.skins.length} skins × ${m.seeds.length} seed(s) = ${m.pointsPerVariant} points per drive variant, each closed and open loop`));
-  out.push(colour.dim(`  wobble ±${m.wobbleAmplitudeMm} mm at ${m.wobbleHz[0]}–${m.wobbleHz[1]} Hz, stiffness step ×${m.stiffnessStep} (odd seeds) or ÷${m.stiffnessStep} (even) after ${m.segmentS} s of ${2 * m.segmentS} s; figures after ${m.settleAllowanceStrokes} strokes of settling; depth = ${r.reference.split(',')[0]}`));
+  out.push(colour.dim(`  wobble ±${m.wobbleAmplitudeMm} mm at ${m.wobbleHz[0]}–${m.wobbleHz[1]} Hz, stiffness step ×${m.stiffnessStep} (odd seeds) or ÷${m.stiffnessStep} (even) after ${m.segmentS} s of ${2 * m.segmentS} s (the stepper after a ${m.stepperLeadInS} s lead-in); figures after ${m.settleAllowanceStrokes} strokes of settling; depth = ${r.reference.split(',')[0]}`));
   out.push('');
   out.push(variantSection('voice coil', r));
   out.push('');
@@ -48,6 +48,7 @@ function variantSection(name: string, v: VariantReport): string {
       ['depth RMS µm', f(d.rmsUm), f(d.openLoopRmsUm), `${f(d.asMeasuredByPen.rmsUm)} / ${f(d.asMeasuredByPen.openLoopRmsUm)}`],
       ['worst stroke µm', f(d.maxUm, 0), f(d.openLoopMaxUm, 0), `${f(d.asMeasuredByPen.maxUm, 0)} / ${f(d.asMeasuredByPen.openLoopMaxUm, 0)}`],
       ['settle strokes (worst, median)', `${d.settleStrokes ?? '–'}, ${d.settleStrokesMedian ?? '–'}${d.unsettledSegments ? ` (${d.unsettledSegments} never)` : ''}`, '', String(d.asMeasuredByPen.settleStrokes ?? '–')],
+      ['start-up s (worst, median)', `${f(d.startupS, 2)}, ${f(d.startupSMedian, 2)}`, '', ''],
       ['rate error % (worst)', f(v.speed.maxErrPct, 3), f(v.speed.openLoopMaxErrPct, 3), ''],
       ['closed / open RMS', f(d.closedOverOpenRms, 3), '', ''],
       ['pen − truth µm (RMS, worst)', `${f(d.penVsTrueRmsUm)}, ${f(d.penVsTrueMaxUm, 0)}`, '', ''],

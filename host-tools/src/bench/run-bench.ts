@@ -123,6 +123,7 @@ function pointRow(r: PointResult): PointRow {
     rmsUm: c ? round(rmsOf(c.truth), 1) : null, maxUm: c && c.truth.n ? c.truth.maxAbsUm : null,
     openLoopRmsUm: o ? round(rmsOf(o.truth), 1) : null, openLoopMaxUm: o && o.truth.n ? o.truth.maxAbsUm : null,
     settleStart: c ? c.truth.settleStart : null, settleStep: c ? c.truth.settleStep : null,
+    startupS: c ? c.startupS : null, penShift: c ? c.penShift : null,
     rateErrPct: c ? round(c.rateErrPct, 3) : null, openLoopRateErrPct: o ? round(o.rateErrPct, 3) : null,
     fault: r.error || [c?.fault && `closed: ${c.fault}`, o?.fault && `open: ${o.fault}`].filter(Boolean).join('; '),
   };

@@ -14,7 +14,9 @@ export interface RunMeasurement {
   trueUm: number[];
   /** virtual time of each stroke's bottom, s from the run request */
   timesS: number[];
-  /** strokes before the stiffness step */
+  /** strokes of the lead-in (before the first segment) */
+  leadInStrokes: number;
+  /** strokes before the stiffness step (lead-in included) */
   strokesBeforeStep: number;
   /** the pen's own per-stroke depths from telemetry, µm, in stroke order (whole telemetry records only) */
   penUm: number[];
@@ -53,11 +55,12 @@ export async function measureRun(p: BenchPoint, openLoop: boolean): Promise<RunM
     await link.run(client.enterService(pen.secret));
     await link.run(client.subscribeTelemetry({ every: TLM_EVERY, fields: ['depthUm'], perStroke: true }));
     const t0 = link.now;
-    const stepAt = t0 + p.segmentS;
-    const end = t0 + 2 * p.segmentS;
+    const segmentAt = t0 + p.leadInS;
+    const stepAt = segmentAt + p.segmentS;
+    const end = stepAt + p.segmentS;
     pen.hardware.conditions.setStiffnessStep(p.stiffnessStep, stepAt);
     try {
-      await link.run(client.startRun({ depth: p.depthMm, rate: p.rate, maxS: Math.ceil(2 * p.segmentS) + 5, openLoop }));
+      await link.run(client.startRun({ depth: p.depthMm, rate: p.rate, maxS: Math.ceil(p.leadInS + 2 * p.segmentS) + 5, openLoop }));
     } catch (e) {
       if (!fault) fault = `runStart refused: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -68,6 +71,7 @@ export async function measureRun(p: BenchPoint, openLoop: boolean): Promise<RunM
       openLoop,
       trueUm: strokes.map((s) => Math.round(s.bottomMm * 1000)),
       timesS: strokes.map((s) => s.time - t0),
+      leadInStrokes: strokes.filter((s) => s.time < segmentAt).length,
       strokesBeforeStep: strokes.filter((s) => s.time < stepAt).length,
       penUm,
       fault,

@@ -52,7 +52,7 @@ async function handsetRun(c: CalibratedSimPen, virtualS: number): Promise<number
   const strokes = pen.hardware.traces.count - n0;
   if (Math.abs(strokes - RATE * virtualS) > RATE * 0.05 * virtualS) throw new Error(`the handset run did not stroke at ${RATE}/s (${strokes} strokes in ${virtualS} s)`);
   pen.hardware.handset.press('BTN_RUN', 80);
-  await link.advance(0.3);
+  await link.advance(2); // stopped: the stepper's stage homes (~1.4 mm/s) before the next run
   return virtualS / wallS;
 }
 

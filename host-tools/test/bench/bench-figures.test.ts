@@ -6,6 +6,7 @@ import type { BenchPoint } from '@stipple/host-tools/bench/bench-matrix';
 import type { PointResult, RunFigures } from '@stipple/host-tools/bench/bench-point';
 import { depthSummary, settleStrokes } from '@stipple/host-tools/bench/depth-figures';
 import { rateMaxErrPct } from '@stipple/host-tools/bench/rate-figures';
+import { alignPenToTruth } from '@stipple/host-tools/bench/pen-alignment';
 
 test('depth: the first 5 strokes of each segment are left out; settling is the start of 10 strokes within 50 µm', () => {
   // set 1000 µm; segment A: 3 far-off strokes then on target; segment B (after the step): 12 strokes 60 µm short, then on target
@@ -34,12 +35,12 @@ test('rate: the least-squares stroke rate over 0.5 s windows, jitter of single b
 });
 
 const point = (seed: number): BenchPoint => ({
-  variant: 'stepper', seed, rate: 100, depthMm: 1, skin: 'normal', segmentS: 1, wobble: { amplitudeMm: 0.2, freqHz: 2 }, stiffnessStep: 1.5,
+  variant: 'stepper', seed, rate: 100, depthMm: 1, skin: 'normal', segmentS: 1, leadInS: 2.5, wobble: { amplitudeMm: 0.2, freqHz: 2 }, stiffnessStep: 1.5,
 });
 const run = (errUm: number, fault = ''): RunFigures => ({
   truth: { n: 10, sumSqUm2: 10 * errUm * errUm, maxAbsUm: errUm, settleStart: 2, settleStep: 1, segmentStrokes: [50, 50] },
   pen: { n: 10, sumSqUm2: 10 * errUm * errUm, maxAbsUm: errUm, settleStart: 2, settleStep: 1, segmentStrokes: [50, 50] },
-  penVsTrue: { n: 10, sumSqUm2: 160, maxAbsUm: 4 }, rateErrPct: 0.1, strokes: 100, fault,
+  penVsTrue: { n: 10, sumSqUm2: 160, maxAbsUm: 4 }, rateErrPct: 0.1, startupS: 1.9, penShift: 0, strokes: 100, fault,
 });
 
 test('faulted runs and points that could not run are left out of the figures and reported by name with a count', () => {
@@ -53,10 +54,21 @@ test('faulted runs and points that could not run are left out of the figures and
   expect(a.depth.points).toBe(1);
   expect([a.depth.rmsUm, a.depth.maxUm, a.depth.openLoopRmsUm, a.depth.closedOverOpenRms]).toEqual([10, 10, 100, 0.1]);
   expect(a.depth.settleStrokes).toBe(2);
+  expect(a.depth.startupS).toBe(1.9);
   expect(a.faults).toEqual([
     { run: 'closed', fault: 'SENSOR_RANGE', count: 2, example: 'seed 2 100/s 1.0 mm normal: SENSOR_RANGE (hall raw 528..18080)' },
     { run: 'setup', fault: 'calibration (precheck): not calibrated', count: 1, example: 'seed 4 100/s 1.0 mm normal' },
   ]);
   const none = aggregate([results[3]!]);
   expect([none.depth.rmsUm, none.depth.maxUm, none.depth.settleStrokes, none.speed.maxErrPct]).toEqual([null, null, null, null]);
+});
+
+test('the pen\'s per-stroke series lines up with the rig\'s strokes: no shift when they match, the cam ramp\'s extra samples when they do not', () => {
+  const truth = Array.from({ length: 80 }, (_, j) => 1000 + 30 * Math.sin(j / 3));
+  const same = truth.map((t, j) => t + (j % 2 ? 3 : -3)); // pen noise
+  expect(alignPenToTruth(same, truth, 10).shift).toBe(0);
+  const ahead = [...Array(7).fill(200), ...same]; // 7 depths the pen reported before the cam made those strokes
+  const r = alignPenToTruth(ahead, truth, 10);
+  expect(r.shift).toBe(-7);
+  expect(r.aligned[20]).toBe(same[20]);
 });
