@@ -51,9 +51,9 @@ const cache = new Map<string, CalibrationResult>();
 /**
  * Connect a virtual pen (`connectSimPen`) and calibrate it with `calibratePen` and the sim
  * gauge, or give it the cached record of the same pen. Resolves with the connection (hello
- * done, SERVICE left, no fault latched, skin conditions applied) and the calibration; rejects
- * with the routine's `CalibrationError` when it cannot calibrate (e.g. a stepper pen, which the
- * routine does not calibrate yet), after closing the connection.
+ * done, SERVICE left, no fault latched, skin conditions applied) and the calibration (voice
+ * coil or stepper); rejects with the routine's `CalibrationError` when it cannot calibrate,
+ * after closing the connection.
  */
 export async function calibratedSimPen(opts: CalibratedSimPenOptions): Promise<CalibratedSimPen> {
   const bundle = opts.bundle ?? readFileSync(FIRMWARE_BUNDLE, 'latin1');
