@@ -11,7 +11,8 @@ import type { CalibratePenOptions, Technician } from '@stipple/host-tools/calibr
 import { CliHarness } from '../cli/cli-harness';
 import { simTruth } from './sim-truth';
 
-const SEEDS = [1, 2, 3, 4, 5, 6];
+/** Pens 1…N (6 in the suite; STIPPLE_STEPPER_CAL_PENS=20 for the figures in docs/calibration.md). */
+const SEEDS = Array.from({ length: Number(process.env.STIPPLE_STEPPER_CAL_PENS ?? 6) }, (_, i) => i + 1);
 
 const opts = (c: SimPenConnection, more: Partial<CalibratePenOptions> = {}): CalibratePenOptions => ({
   client: c.client, run: (p) => c.link.run(p), clock: c.link.clock, gauge: new SimGauge(c.pen.hardware), secret: c.pen.secret,
@@ -38,7 +39,15 @@ test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; ver
     try {
       const steps: string[] = [];
       const homes: number[] = [];
-      const r = await calibratePen(opts(c, { gauge: homeNotingGauge(c, homes), onProgress: (e) => { if (steps[steps.length - 1] !== e.step) steps.push(e.step); } }));
+      const t0 = c.link.now;
+      let identifyS = 0; // pre-check to gains
+      const r = await calibratePen(opts(c, {
+        gauge: homeNotingGauge(c, homes),
+        onProgress: (e) => {
+          if (steps[steps.length - 1] !== e.step) steps.push(e.step);
+          if (e.step === 'gains') identifyS = c.link.now - t0;
+        },
+      }));
       expect(steps).toEqual(['precheck', 'sensor', 'actuator', 'gains', 'verify', 'write']);
       expect(r.report.ok).toBe(true);
       const v = r.report.verification!;
@@ -53,7 +62,7 @@ test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; ver
       expect(Math.max(...homes) - Math.min(...homes)).toBeLessThan(0.0005); // every capture from the same home
       const dahTrue = homes[0] + p.camThrowMm - p.camOffsetMm + p.cartridgeOffsetMm;
       rows.push({
-        seed, deviceS: r.report.deviceTimeS, worstUm: v.worstUm,
+        seed, deviceS: r.report.deviceTimeS, identifyS: identifyS, worstUm: v.worstUm,
         hallPct: (id.hall.fit.mmPerUnit / t.mmPerUnit - 1) * 100,
         hallOffsetUm: (id.hall.fit.offset - t.offset) * id.hall.fit.mmPerUnit * 1000,
         stepsPerMmPct: (r.calibration.stage!.stepsPerMm / 1600 - 1) * 100, // docs/hardware.md: 0.5 mm screw × 200 × 4 (the simulator has no spread on it)
@@ -88,7 +97,8 @@ test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; ver
   console.log(`stepper identification over ${rows.length} pens (%, µm, s, °C):\n` + keys.map((k) => {
     const v = rows.map((x) => x[k]);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    return `${k.padEnd(14)} mean ${mean.toFixed(3).padStart(8)}  min ${Math.min(...v).toFixed(3).padStart(8)}  max ${Math.max(...v).toFixed(3).padStart(8)}`;
+    const rms = Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+    return `${k.padEnd(14)} mean ${mean.toFixed(3).padStart(8)}  rms ${rms.toFixed(3).padStart(8)}  min ${Math.min(...v).toFixed(3).padStart(8)}  max ${Math.max(...v).toFixed(3).padStart(8)}`;
   }).join('\n'));
   for (const x of rows) {
     expect(Math.abs(x.hallPct)).toBeLessThan(2);
