@@ -4,6 +4,7 @@
 // the practitioner's next run holds depth; a dial read by its max pointer works too; a
 // recalibration keeps the previous record; failures and Ctrl-C write nothing and leave the
 // stage home; `stipple calibrate --variant stepper` through the real CLI.
+import { readFileSync } from 'node:fs';
 import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
 import { calibratePen, CalibrationError, ManualGauge, restoreCalibration, SimGauge } from '@stipple/host-tools/calibration';
@@ -244,6 +245,14 @@ test('stipple calibrate --port sim --variant stepper --gauge sim --yes through t
     expect(j.calibration.stage.stepsPerMm).toBeGreaterThan(1500);
     expect(j.stepper.cam.lobes).toBe(3);
     expect(j.verification.worstUm).toBeLessThanOrEqual(20);
+    // the certificate: the stepper's plots (Hall fit and residuals, stage fit and residuals, the captured strokes), self-contained
+    const html = readFileSync(j.files.html, 'utf8');
+    expect(html).toContain('PASS');
+    expect((html.match(/<svg /g) ?? []).length).toBe(5);
+    expect(html).toMatch(/Depth stage: bottom of stroke against stage position/);
+    expect(html).toMatch(/Cam phase against the index<\/th><td>not measured/);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(readFileSync(j.files.csv, 'utf8')).toMatch(/cam revolution period/);
     const text = await h.run(['calibrate', '--port', 'sim', '--variant', 'stepper', '--seed', '9', '--gauge', 'sim', '--yes', '--out', `${h.cli}-out`]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/PASS {2}SIM-S-000009 calibrated and written/);
