@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
 import { calibratePen, CalibrationError, ManualGauge, restoreCalibration, SimGauge } from '@stipple/host-tools/calibration';
-import type { CalibratePenOptions, Technician } from '@stipple/host-tools/calibration';
+import type { CalibratePenOptions, Gauge, Technician } from '@stipple/host-tools/calibration';
 import { CliHarness } from '../cli/cli-harness';
 import { simTruth } from './sim-truth';
 
@@ -23,14 +23,14 @@ const opts = (c: SimPenConnection, more: Partial<CalibratePenOptions> = {}): Cal
 const stepperPen = (seed: number): Promise<SimPenConnection> => connectSimPen({ seed, variant: 'stepper' });
 
 /** The sim gauge, noting where the stage truly is when each capture starts from home (the truth behind depthAtHome). */
-function homeNotingGauge(c: SimPenConnection, homes: number[]): SimGauge {
-  const g = new SimGauge(c.pen.hardware);
-  const begin = g.strokesBegin.bind(g);
-  g.strokesBegin = async (label: string) => {
-    if (/^stage /.test(label)) homes.push(c.pen.hardware.stepper.stageMm());
-    return begin(label);
-  };
-  return g;
+function homeNotingGauge(c: SimPenConnection, homes: number[]): Gauge {
+  const sim = new SimGauge(c.pen.hardware);
+  return Object.assign(Object.create(sim) as Gauge, {
+    strokesBegin: async (label: string) => {
+      if (/^stage /.test(label)) homes.push(c.pen.hardware.stepper.stageMm());
+      return sim.strokesBegin();
+    },
+  });
 }
 
 test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; verified and written; the next handset run holds depth', async () => {
