@@ -140,6 +140,7 @@ async function finish(
   settle: VerifySettle | undefined, onWritten: () => void,
 ): Promise<CalibrationResult> {
   if (o.only === 'identify') {
+    await settle?.atRest?.();
     await ctx.run(o.client.leaveService());
     report.ok = true;
     report.deviceTimeS = ctx.elapsedS();

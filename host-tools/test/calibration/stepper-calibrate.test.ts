@@ -157,6 +157,11 @@ test('a recalibration keeps the previous record (its stage model aims the stroke
     expect(Math.abs(second.calibration.stage!.depthAtHome - first.calibration.stage!.depthAtHome)).toBeLessThanOrEqual(0.0101);
     // aimed with the record in force: the first stroke lands at 0.3 mm
     expect(Math.abs(second.report.stepper!.captures[0].gaugeMm - 0.3)).toBeLessThan(0.02);
+    // identification only, on the calibrated pen: SERVICE left with the stage home
+    const id = await calibratePen(opts(c, { only: 'identify' }));
+    expect(id.report.verification).toBeUndefined();
+    await c.link.advance(2.5);
+    expect(c.pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
     const r = await restoreCalibration({ client: c.client, run: (p) => c.link.run(p), secret: c.pen.secret });
     expect(r.restored).toEqual(first.calibration);
   } finally {
