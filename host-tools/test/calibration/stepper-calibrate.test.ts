@@ -11,6 +11,7 @@ import { calibratePen, CalibrationError, ManualGauge, restoreCalibration, SimGau
 import type { CalibratePenOptions, Gauge, Technician } from '@stipple/host-tools/calibration';
 import { CliHarness } from '../cli/cli-harness';
 import { simTruth } from './sim-truth';
+import { drawPenParameters } from '@stipple/host-tools/sim/physics/params';
 
 /** Pens 1…N (6 in the suite; STIPPLE_STEPPER_CAL_PENS=20 for the figures in docs/calibration.md). */
 const SEEDS = Array.from({ length: Number(process.env.STIPPLE_STEPPER_CAL_PENS ?? 6) }, (_, i) => i + 1);
@@ -66,7 +67,7 @@ test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; ver
         seed, deviceS: r.report.deviceTimeS, identifyS: identifyS, worstUm: v.worstUm,
         hallPct: (id.hall.fit.mmPerUnit / t.mmPerUnit - 1) * 100,
         hallOffsetUm: (id.hall.fit.offset - t.offset) * id.hall.fit.mmPerUnit * 1000,
-        stepsPerMmPct: (r.calibration.stage!.stepsPerMm / 1600 - 1) * 100, // docs/hardware.md: 0.5 mm screw × 200 × 4 (the simulator has no spread on it)
+        stepsPerMmPct: (r.calibration.stage!.stepsPerMm / p.stageStepsPerMm - 1) * 100, // the pen's own lead and linkage (±1.5 % spread)
         depthAtHomeUm: (r.calibration.stage!.depthAtHome - dahTrue) * 1000,
         motorC: id.motorC[1],
       });
@@ -261,7 +262,9 @@ test('stipple calibrate --port sim --variant stepper --gauge sim --yes through t
     const text = await h.run(['calibrate', '--port', 'sim', '--variant', 'stepper', '--seed', '9', '--gauge', 'sim', '--yes', '--out', `${h.cli}-out`]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/PASS {2}SIM-S-000009 calibrated and written/);
-    expect(text.stdout).toMatch(/stage +1600\.\d steps\/mm/);
+    const stage = /stage +(\d+\.\d) steps\/mm/.exec(text.stdout);
+    expect(stage).not.toBeNull();
+    expect(Math.abs(Number(stage![1]) / drawPenParameters(9, true).stageStepsPerMm - 1)).toBeLessThan(0.02);
   } finally {
     await h.cleanup();
   }

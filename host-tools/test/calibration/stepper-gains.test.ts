@@ -67,7 +67,7 @@ test('the stage steps at the times the derivation assumes, on the virtual pen wi
     const trace: { t: number; steps: number }[] = [];
     for (let i = 0; i < 400; i++) {
       await link.advance(0.0001);
-      trace.push({ t: link.now, steps: Math.round((pen.hardware.stepper.stageMm() - start) * 1600) });
+      trace.push({ t: link.now, steps: Math.round((pen.hardware.stepper.stageMm() - start) * pen.hardware.params.stageStepsPerMm) });
     }
     const t0 = trace.find((x) => x.steps >= 1)!.t;
     const model = stageStepTimesMs(64);

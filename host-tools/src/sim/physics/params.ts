@@ -67,6 +67,7 @@ export interface PenParameters {
   stageTravelMm: number;
   stageHomeMm: number;
   stageMaxStepRate: number;
+  stageStepsPerMm: number;
 }
 
 export interface ParameterSpec {
@@ -138,6 +139,7 @@ export const PARAMETER_SPECS: readonly ParameterSpec[] = [
   { key: 'stageTravelMm', nominal: 3.2, tol: 0.05, tolKind: 'abs', dist: 'normal', unit: 'mm', source: EST, note: 'depth-stage travel from home' },
   { key: 'stageHomeMm', nominal: 0.02, tol: 0.01, tolKind: 'abs', dist: 'normal', unit: 'mm', source: EST, note: 'home switch closes below this stage position' },
   { key: 'stageMaxStepRate', nominal: 4000, tol: 0.1, tolKind: 'rel', dist: 'normal', unit: 'steps/s', source: EST, note: 'faster steps are lost' },
+  { key: 'stageStepsPerMm', nominal: 1600, tol: 0.015, tolKind: 'rel', dist: 'normal', unit: 'steps/mm', source: 'docs/hardware.md (0.5 mm lead × 200 × 4); ' + EST + ' for the spread (lead-screw pitch and the stage-to-needle-bar linkage)', note: 'what the calibration measures against the gauge' },
 ];
 
 /** One pen's parameters: nominal (`spread: false`) or drawn from the tolerance bands by `seed`. */

@@ -175,7 +175,6 @@ const FULL_STEPS = 200;
 const MICROSTEPS_PER_REV = 400;
 const ROTOR_TEETH = 50;
 const CAM_LOBES = 3;
-const STAGE_STEPS_PER_MM = 1600;
 const INDEX_WINDOW_RAD = 0.1;
 /** Cam follower (needle bar) viscous damping, N·s/m, engineering estimate. */
 const CAM_BAR_DAMPING = 0.3;
@@ -1286,7 +1285,7 @@ export class PenHardware implements HardwareModel {
     const q = this.stagePulses;
     const p = this.params;
     const travel = p.stageTravelMm / 1000;
-    const stepM = 1 / STAGE_STEPS_PER_MM / 1000;
+    const stepM = 1 / p.stageStepsPerMm / 1000;
     while (this.stageHead < q.length && q[this.stageHead] <= t1) {
       const tp = q[this.stageHead++];
       if (tp - this.lastStageStepT < 1 / p.stageMaxStepRate) {
