@@ -44,4 +44,46 @@ describe('analyseBlock', () => {
     expect(out.peakMm).toBeCloseTo(1.3, 1);
     expect(out.meanMm).toBeCloseTo((0.9 + 1.3 + 1.0) / 3, 1);
   });
+
+  // Preset switching while running (HIL report): a block sampled for 120 strokes/s while the
+  // strokes came at 90/s read 2.265 mm when the deepest stroke was 1.53 mm. A segment that ends
+  // on the rising flank of a stroke threw the parabola's vertex far beyond its samples.
+  it('a block whose strokes do not fit its segments (rate changed under the sampling) never reads more than 20 µm beyond its samples', () => {
+    const out = newBlockResult();
+    const k = 3;
+    const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
+    for (const ratio of [90 / 120, 110 / 120, 120 / 90, 1.37]) {
+      for (let phase = 0; phase < 1; phase += 0.05) {
+        const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+        for (let i = 0; i < buf.length; i++) {
+          const mm = -0.8 + ((1.53 + 0.8) * (1 - Math.cos(((i * ratio) / (SAMPLES_PER_BLOCK / k) + phase) * 2 * Math.PI))) / 2;
+          buf[i] = raw(mm);
+        }
+        analyseBlock(buf, HALL, k, out);
+        expect(out.peakMm).toBeLessThan(1.53 + 0.02);
+        for (let j = 0; j < k; j++) expect(out.strokeMm[j]).toBeLessThan(1.53 + 0.02);
+      }
+    }
+  });
+
+  it('the refinement never reads a stroke shallower than its deepest sample: a real deep stroke is always seen', () => {
+    const out = newBlockResult();
+    const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
+    for (const k of [2, 3, 4]) {
+      const s = SAMPLES_PER_BLOCK / k;
+      for (let phase = 0; phase < 1; phase += 0.05) {
+        const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+        let deepest = 0;
+        for (let i = 0; i < buf.length; i++) {
+          // one stroke of the block goes to 2.12 mm (beyond a 2.0 mm limit + 0.05), the others to 1.0 mm
+          const bottom = Math.floor(i / s) === 1 ? 2.12 : 1.0;
+          buf[i] = raw(-0.8 + ((bottom + 0.8) * (1 - Math.cos(((i + phase) / s) * 2 * Math.PI))) / 2);
+          if (buf[i] > deepest) deepest = buf[i];
+        }
+        analyseBlock(buf, HALL, k, out);
+        expect(out.peakMm).toBeGreaterThanOrEqual((deepest / 65535 - HALL.offset) * HALL.mmPerUnit - 1e-9);
+        expect(out.peakMm).toBeGreaterThan(2.1);
+      }
+    }
+  });
 });

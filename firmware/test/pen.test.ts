@@ -208,6 +208,47 @@ describe('Pen: running', () => {
     expect(pen.sup.state).toBe(STATE.READY);
   });
 
+  // HIL report (preset switching, depth/speed changes while running): a retune in the middle of
+  // a block gave the loop a block measured at the old drive as if it were the new setpoint's
+  // error (+248 µm overshoot), and restarted the stroke clock mid-push (a truncated stroke).
+  it('a depth change while running takes effect at the end of the block in progress, without overshoot', () => {
+    const { pen, io } = makePen();
+    pen.settings.depth = 0.8;
+    pen.settings.rate = 100;
+    pen.start(false);
+    runBlocks(io, pen, 20); // plant: 2.8·duty − 0.8, 0.25 mm short in skin: the loop learns it
+    const before = io.duty;
+    for (let i = 0; i < 4; i++) pen.nudgeDepth(0.05);
+    expect(pen.settings.depth).toBeCloseTo(1.0, 6);
+    expect(io.duty).toBe(before); // not in the middle of a block
+    io.advance(0.03);
+    io.blockHandler!(blockAt(2.8 * io.duty - 1.05, io.k)); // the block in progress, at the old drive
+    expect(io.duty).toBeGreaterThan(before);
+    const depths: number[] = [];
+    runBlocks(io, pen, 10, (duty) => {
+      depths.push(2.8 * duty - 1.05);
+      return 2.8 * duty - 1.05;
+    });
+    expect(Math.abs(depths[0] - 1.0)).toBeLessThan(0.01); // the feed-forward and what was learned land it
+    expect(Math.max(...depths)).toBeLessThan(1.0 + 0.01);
+  });
+
+  it('a rate change restarts the stroke clock and the sampling at the end of the block in progress', () => {
+    const { pen, io } = makePen();
+    pen.settings.rate = 120;
+    pen.start(false);
+    runBlocks(io, pen, 5);
+    pen.nudgeRate(-5);
+    pen.nudgeRate(-5);
+    expect(io.rate).toBe(120);
+    runBlocks(io, pen, 1);
+    expect(io.rate).toBe(110);
+    expect(pen.last.rate).toBe(120); // that block ran at 120/s
+    runBlocks(io, pen, 1);
+    expect(pen.last.rate).toBe(110);
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+  });
+
   it('threshold constants are the documented ones', () => {
     expect(LIMITS.depthMarginMm).toBe(0.05);
   });

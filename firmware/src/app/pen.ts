@@ -105,6 +105,8 @@ export class Pen {
   private k = 3;
   /** stroke rate the sampling runs at */
   private rateNow = 0;
+  /** a setpoint change waiting for the end of the block (retune) */
+  private retunePending = false;
   /** stepper: the stage approach and the cam ramp are done at this time, s */
   private settleT = 0;
   private runStart = 0;
@@ -274,6 +276,7 @@ export class Pen {
     this.lastSave = this.runStart;
     this.lastBlockT = this.runStart;
     this.blocks = 0;
+    this.retunePending = false;
     this.ampsPeak = -1;
     this.airBlocks = 0;
     this.trackingBlocks = 0;
@@ -300,6 +303,7 @@ export class Pen {
     }
     this.stopProbe();
     this.hostRun = false;
+    this.retunePending = false;
     this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
   }
 
@@ -350,9 +354,15 @@ export class Pen {
     }
   }
 
-  /** Handset or host changed depth/rate/preset while running: retune without stopping. */
+  /**
+   * Handset or host changed depth/rate/preset while running: retune without stopping, at the
+   * end of the block in progress. A block ends where a stroke starts (sampling and stroke clock
+   * start together), so the stroke clock restarts there without cutting a push short, and every
+   * block is measured at one drive: the block in progress teaches the loop at the old setpoint,
+   * the next one at the new.
+   */
   retune(): void {
-    if (this.running()) this.applySetpoints(false);
+    if (this.running()) this.retunePending = true;
   }
 
   /** One block of Hall samples (k strokes) arrived. */
@@ -417,7 +427,8 @@ export class Pen {
     const setMm = this.setDepthWithin(limit);
     const err = setMm - r.meanMm;
     const tracked = stepper ? settled : this.blocks > 10;
-    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && tracked && !this.openLoop ? this.trackingBlocks + 1 : 0;
+    // a block before a pending retune ran at the old setpoint: it says nothing about tracking the new one
+    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && tracked && !this.openLoop && !this.retunePending ? this.trackingBlocks + 1 : 0;
     if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
 
     // --- control
@@ -429,7 +440,7 @@ export class Pen {
       inSkin = step.inSkin;
       drive = step.duty;
       if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
-      this.io.strokeDuty(step.duty);
+      if (!this.retunePending) this.io.strokeDuty(step.duty);
     } else if (this.stage && this.cam) {
       // the cam drives the needle positively: skin does not change the stroke's shape, so
       // the Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
@@ -455,7 +466,7 @@ export class Pen {
     rec.t = Math.round(now * 1000);
     rec.set = Math.round(setMm * 1000);
     rec.meas = Math.round(r.meanMm * 1000);
-    rec.rate = rate;
+    rec.rate = this.rateNow;
     rec.drive = Math.round(drive * 1000);
     rec.amps = Math.round((amps < 0 ? -amps : amps) * 1000); // telemetry mA is a magnitude (0..20000): braking current flows backwards
     rec.state = this.sup.state;
@@ -475,6 +486,10 @@ export class Pen {
         this.events.telemetry(rec, su);
         this.strokeUm = []; // a new array: Espruino cannot assign .length
       }
+    }
+    if (this.retunePending) {
+      this.retunePending = false;
+      this.applySetpoints(false);
     }
   }
 

@@ -28,8 +28,21 @@ export function newBlockResult(): BlockResult {
 let segMax = 0;
 
 /**
+ * Most a stroke's bottom is refined above its highest sample, raw units (0.003 FS, ≈ 17 µm).
+ * A real bottom sampled half a sample off its vertex gains a quarter of its curvature: at most
+ * ≈ 150 units over the accuracy matrix (50–150 strokes/s, 0.5–1.5 mm, soft to scar skin).
+ */
+const REFINE_CAP = 197;
+
+/**
  * Raw peak of buf[from, to) with a 3-point parabolic refinement around the highest
  * sample (the stroke bottom is smooth, so this removes most of the sampling-phase error).
+ * Only a true local maximum is refined, and by at most REFINE_CAP: a segment that ends on a
+ * stroke's rising flank (a block that does not hold whole strokes, e.g. the stroke rate
+ * changed under the sampling) or a neighbour from an unrelated part of the block (the
+ * wrap-around at its ends) must not throw the vertex beyond the samples: that once read
+ * 2.265 mm for a 1.53 mm stroke and latched DEPTH_LIMIT. The result is never below the
+ * highest sample, so a real deep stroke is never under-read.
  */
 function refinedPeak(buf: Uint16Array, from: number, to: number): number {
   const seg = buf.subarray(from, to);
@@ -40,12 +53,9 @@ function refinedPeak(buf: Uint16Array, from: number, to: number): number {
   const left = buf[i > 0 ? i - 1 : n - 1];
   const right = buf[i < n - 1 ? i + 1 : 0];
   const curv = left - 2 * max + right;
-  if (!(curv < 0)) return max;
-  // vertex offset from the highest sample, within half a sample (a step in the data, e.g. a
-  // sensor failing mid-block, must not throw the vertex far away)
-  let d = (left - right) / (2 * curv);
-  d = d > 0.5 ? 0.5 : d < -0.5 ? -0.5 : d;
-  return max + ((right - left) / 2) * d + (curv / 2) * d * d;
+  if (!(curv < 0) || left > max || right > max) return max;
+  const up = ((right - left) * (right - left)) / (-8 * curv);
+  return max + (up < REFINE_CAP ? up : REFINE_CAP);
 }
 
 /**
