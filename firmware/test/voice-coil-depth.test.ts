@@ -32,6 +32,30 @@ describe('VoiceCoilDepthController', () => {
     }
   });
 
+  // HIL report: runs at 1.5 mm/60 strokes/s in firm skin overshot by 51–60 µm on their first
+  // strokes: the first correction after the soft start used ki 1.18 on a block whose first stroke
+  // (from rest) was shallower than the steady ones
+  it('soft start closes from below even with ki > 1 and a first stroke from rest off the steady one', () => {
+    for (const rate of [50, 100, 150]) {
+      const c = new VoiceCoilDepthController(model, 0, 1.18);
+      const set = rate === 150 ? 0.9 : 1.5; // what this model's drive reaches at each rate
+      c.configure(set, 2.0, rate);
+      let duty = c.start(7.4);
+      const k = rate < 75 ? 2 : rate < 125 ? 3 : 4;
+      const strokes: number[] = [];
+      for (let b = 0; b < 12; b++) {
+        // skin takes 0.3 mm and gives the deeper stroke a little less than the air model says
+        const steady = plant(duty, 7.4, rate, rate === 150 ? 0.15 : 0.3, 0.95);
+        const block: number[] = [];
+        for (let j = 0; j < k; j++) block.push(steady + (b === 0 && j === 0 ? (rate < 75 ? -0.05 : rate > 125 ? 0.25 : 0.1) : 0));
+        strokes.push(...block);
+        duty = c.update(block.reduce((a, x) => a + x, 0) / k, 7.4, block[k - 1]).duty;
+      }
+      expect(Math.max(...strokes.slice(1))).toBeLessThan(set + 0.005); // the first stroke has its own margin
+      expect(Math.abs(strokes[3 * k] - set)).toBeLessThan(0.02);
+    }
+  });
+
   it('never commands more than the drive that reaches the hard limit in air', () => {
     const c = new VoiceCoilDepthController(model, 0.5, 0.9);
     c.configure(1.9, 1.2, 100); // setpoint above the limit is cut to the limit

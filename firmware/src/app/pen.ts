@@ -29,8 +29,13 @@ export const LIMITS = {
   minTravelMm: 0.15,
   /** mean coil current above this, A (the bridge chops at 2 A) */
   maxCoilA: 1.6,
-  /** drive on but no current: coil open */
+  /** needle not moving while driving and less current than this across a stroke: coil open, A */
   openCoilA: 0.03,
+  /**
+   * needle not moving, current flowing, and within this of where the springs hold it with the
+   * drive off: the coil makes no force (shorted), mm. Held further out, it is jammed.
+   */
+  restBandMm: 0.1,
   maxCoilC: 90,
   underVoltageV: 6.0,
   lowBatteryV: 6.4,
@@ -112,6 +117,11 @@ export class Pen {
   private runStart = 0;
   private blocks = 0;
   private airBlocks = 0;
+  /** blocks still to come whose in-skin test a transient spoils (the start, a retune) */
+  private transientBlocks = 0;
+  /** strokes of such blocks: they count as dots, or not, with the next settled block */
+  private pendingDots = 0;
+  private pendingSkin = false;
   private trackingBlocks = 0;
   private lastSave = 0;
   private lastActivity = 0;
@@ -119,8 +129,8 @@ export class Pen {
   private tempEst = THERMAL.ambientC;
   private telCount = 0;
   private lastBlockT = 0;
-  /** largest coil current magnitude of the last probe across a stroke, A (-1: none yet this run) */
-  private ampsPeak = -1;
+  /** where the needle rests with the drive off (the Hall at the start of the run), mm */
+  private restMm = 0;
   private probeTimer = 0;
   private dirty = false;
 
@@ -207,7 +217,8 @@ export class Pen {
     this.io.driveOff();
     this.stopProbe();
     this.io.sampleStop();
-    if (this.vc) this.vc.stop();
+    // a run that ends in a fault teaches the depth loop nothing: it may have learned the fault
+    if (this.vc) this.vc.abandon();
     this.homeStage();
     if (this.sup && this.running()) this.endRunBookkeeping();
     this.hostRun = false;
@@ -222,6 +233,8 @@ export class Pen {
   }
 
   private endRunBookkeeping(): void {
+    if (this.pendingSkin) this.counters.cDots += this.pendingDots;
+    this.pendingDots = 0;
     const dt = this.io.now() - this.runStart;
     this.counters.cRunS += dt;
     this.counters.runS += dt;
@@ -277,8 +290,10 @@ export class Pen {
     this.lastBlockT = this.runStart;
     this.blocks = 0;
     this.retunePending = false;
-    this.ampsPeak = -1;
+    if (this.cal) this.restMm = (this.io.hallRaw() - this.cal.hall.offset) * this.cal.hall.mmPerUnit;
     this.airBlocks = 0;
+    this.transientBlocks = 2;
+    this.pendingDots = 0;
     this.trackingBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
@@ -388,7 +403,12 @@ export class Pen {
     if (r.peakMm > limit + LIMITS.depthMarginMm) return this.sup.latch(FAULT.DEPTH_LIMIT, now, 'depth ' + r.peakMm.toFixed(3) + ' mm, limit ' + limit);
     if (this.blocks > 1 && r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
     if (this.blocks > 1 && settled && r.peakMm - r.troughMm < LIMITS.minTravelMm) {
-      return this.sup.latch(stepper ? FAULT.STALL : FAULT.JAM, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
+      if (stepper) return this.sup.latch(FAULT.STALL, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
+      // voice coil: the needle does not move while driven. Why it does not is in the coil
+      // current across one stroke (open coil, shorted coil or jam: docs/safety.md H4–H6), which
+      // latches within that stroke; the loop learns nothing from such a block
+      if (!this.probeTimer) this.probeCurrent(rate, (r.peakMm + r.troughMm) / 2, r.peakMm - r.troughMm);
+      return;
     }
     if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
     const supply = this.io.supplyV();
@@ -399,11 +419,6 @@ export class Pen {
     if (this.io.variant === 'voiceCoil') {
       amps = this.io.coilAmps();
       if (amps > LIMITS.maxCoilA) return this.sup.latch(FAULT.OVER_CURRENT, now, 'coil ' + amps.toFixed(2) + ' A');
-      // coil open: a block ends at a fixed phase of the stroke clock, where the needle may be at
-      // rest with no current (low rates), so one reading there proves nothing: every 8th block
-      // probe four times across one stroke and judge the largest
-      if ((this.blocks & 7) === 2 && !this.probeTimer) this.probeCurrent(rate);
-      if (this.vc && this.vc.drive() > 0.2 && this.ampsPeak >= 0 && this.ampsPeak < LIMITS.openCoilA) return this.sup.latch(FAULT.TRACKING, now, 'coil open: ' + this.ampsPeak.toFixed(3) + ' A');
       const r0 = cal.actuator ? cal.actuator.r : 4;
       this.tempEst += ((THERMAL.ambientC + amps * amps * r0 * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
     }
@@ -436,7 +451,7 @@ export class Pen {
     let drive = 0;
     let warn = this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR);
     if (this.vc) {
-      const step = this.vc.update(r.meanMm, supply);
+      const step = this.vc.update(r.meanMm, supply, r.strokeMm[this.k - 1]);
       inSkin = step.inSkin;
       drive = step.duty;
       if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
@@ -460,7 +475,17 @@ export class Pen {
     const c = this.counters;
     c.cStrokes += k;
     c.strokes += k;
-    if (inSkin) c.cDots += k;
+    // the first two blocks of a run (the first stroke from rest, the soft start's correction) and
+    // the block after a retune (a drive step) carry a transient the in-skin test misreads: their
+    // strokes count as dots, or not, with the next settled block
+    if (this.transientBlocks > 0) {
+      this.transientBlocks--;
+      this.pendingDots += k;
+      this.pendingSkin = inSkin;
+    } else {
+      if (inSkin) c.cDots += k + this.pendingDots;
+      this.pendingDots = 0;
+    }
     this.lastActivity = now;
     const rec = this.last;
     rec.t = Math.round(now * 1000);
@@ -490,11 +515,22 @@ export class Pen {
     if (this.retunePending) {
       this.retunePending = false;
       this.applySetpoints(false);
+      this.transientBlocks = 1;
     }
   }
 
-  /** Read the coil current now and three more times a quarter stroke apart; keep the largest magnitude. */
-  private probeCurrent(rate: number): void {
+  /**
+   * The needle did not move in a block while driven (at `posMm`, `travel` mm): read the coil
+   * current now and three more times a quarter stroke apart (a block ends at a fixed phase of
+   * the stroke clock, so one reading proves nothing), then latch what the largest says:
+   *   no current                          -> the coil is open: TRACKING ("coil open")
+   *   current, needle where it rests      -> the coil draws current but makes no force: a
+   *                                          shorted coil, held near the bridge's current limit
+   *                                          (limit × duty, under the 1.6 A mean): OVER_CURRENT
+   *   current, needle held away from rest -> something holds the needle bar: JAM
+   * A bar jammed within restBandMm of its rest reads as a shorted coil; the reaction is the same.
+   */
+  private probeCurrent(rate: number, posMm: number, travel: number): void {
     const io = this.io;
     const self = this;
     let n = 0;
@@ -505,7 +541,12 @@ export class Pen {
       if (m > peak) peak = m;
       if (++n < 4) return;
       self.stopProbe();
-      self.ampsPeak = peak;
+      if (!self.running()) return;
+      const why = 'travel ' + travel.toFixed(3) + ' mm at ' + posMm.toFixed(2) + ' mm (rest ' + self.restMm.toFixed(2) + '), coil ' + peak.toFixed(3) + ' A';
+      const now = io.now();
+      if (peak < LIMITS.openCoilA) self.sup.latch(FAULT.TRACKING, now, 'coil open: ' + why);
+      else if (Math.abs(posMm - self.restMm) < LIMITS.restBandMm) self.sup.latch(FAULT.OVER_CURRENT, now, 'coil shorted: ' + why);
+      else self.sup.latch(FAULT.JAM, now, why);
     }
     read();
     this.probeTimer = io.every(250 / rate, read);

@@ -14,7 +14,11 @@ import { StrokeModel, interpolate } from './calibration';
 export const NOMINAL_SUPPLY_V = 7.4;
 /** Measured depth this far below the in-air prediction means the needle met skin. */
 export const SKIN_RESIDUAL_MM = 0.04;
-/** Soft start: the first block drives at this fraction of the learned drive, then the loop closes from below. */
+/**
+ * Soft start: the first block drives at this fraction of the learned drive. The first stroke
+ * from rest overshoots the steady stroke at that drive (the actuator's step response: +0.1 mm
+ * at 120/s, +0.2–0.3 mm at 150/s), so it needs this margin to stay short of the setpoint.
+ */
 export const SOFT_START_FRACTION = 0.9;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
@@ -44,6 +48,8 @@ export class VoiceCoilDepthController {
   private u = 0;
   private saturatedBlocks = 0;
   private blocksRun = 0;
+  /** the next update is the soft start's first correction */
+  private firstStep = false;
   private step: DepthStep = { duty: 0, inSkin: false, notReached: false };
 
   constructor(model: StrokeModel, kp: number, ki: number) {
@@ -75,6 +81,7 @@ export class VoiceCoilDepthController {
   start(supplyV: number): number {
     this.saturatedBlocks = 0;
     this.blocksRun = 0;
+    this.firstStep = true;
     this.u = Math.min(this.uMax, Math.max(0, (this.uFf + this.integ) * SOFT_START_FRACTION));
     // the loop carries on from where the soft start put it, so it closes from below
     this.integ = this.u - this.uFf;
@@ -94,8 +101,14 @@ export class VoiceCoilDepthController {
     return d > 1 ? 1 : d < 0 ? 0 : d;
   }
 
-  /** One block measured at `peakMm` while driven at the previous output: the next block's drive. */
-  update(peakMm: number, supplyV: number): DepthStep {
+  /**
+   * One block measured at `peakMm` (the mean of its strokes) while driven at the previous
+   * output: the next block's drive. `settledMm`, the block's last stroke, is the one least
+   * touched by a transient (the first stroke from rest is deeper or shallower than the steady
+   * stroke, by rate): the soft start's first correction uses it, with a gain of at most 1 (a ki
+   * above 1 overshot the soft start's step by 50–60 µm at 1.5 mm), so the loop closes from below.
+   */
+  update(peakMm: number, supplyV: number, settledMm?: number): DepthStep {
     const out = this.step;
     // what the needle would have reached in air with the drive it had
     out.inSkin = this.gainNow * this.u + this.offsetNow - peakMm > SKIN_RESIDUAL_MM;
@@ -105,11 +118,19 @@ export class VoiceCoilDepthController {
       out.notReached = false;
       return out;
     }
-    const e = this.setMm - peakMm;
     this.blocksRun++;
     const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
-    let integ = this.integ + (this.ki / this.gainNow) * e;
-    let u = this.uFf + integ + (this.kp / this.gainNow) * e;
+    let e = this.setMm - peakMm;
+    let ki = this.ki;
+    let kp = this.kp;
+    if (this.firstStep) {
+      this.firstStep = false;
+      if (settledMm !== undefined) e = this.setMm - settledMm;
+      if (ki > 1) ki = 1;
+      kp = 0;
+    }
+    let integ = this.integ + (ki / this.gainNow) * e;
+    let u = this.uFf + integ + (kp / this.gainNow) * e;
     if (u > uLimit) {
       u = uLimit;
       if (e > 0) integ = this.integ; // anti-windup: do not integrate into the limit
@@ -128,6 +149,12 @@ export class VoiceCoilDepthController {
   /** End of a run: keep what was learned at this rate. */
   stop(): void {
     if (this.blocksRun > 3) this.learned[this.bin] = this.integ;
+  }
+
+  /** A run that ended in a fault: forget what it learned (it may have learned the fault, e.g. an open coil). */
+  abandon(): void {
+    this.integ = this.learned[this.bin];
+    this.blocksRun = 0;
   }
 
   /** Normalised drive now (for telemetry and the thermal estimate). */
