@@ -8,6 +8,7 @@ import { Handset } from '../src/ui/handset';
 import { ledPatternName } from '../src/ui/led-patterns';
 import { crc32 } from '@stipple/protocol';
 import { FakeIo, MemoryFlash, blockAt, HALL } from './support/fake-io';
+import { resistanceFactor } from '../src/control/coil-temperature';
 
 const cal: Calibration = {
   hall: HALL,
@@ -192,6 +193,26 @@ describe('Pen: running', () => {
     io.amps = 0.5;
     pen.start(false);
     expect(io.duty).toBeCloseTo(firstDuty, 6);
+  });
+
+  // HIL report: after an over-temperature clear (coil still at 72 °C) strokes at 1.5 mm were up
+  // to 226 µm short and the drive hit its limit: the copper's resistance and the magnet's span
+  it('a warm coil gets the calibrated current and its Hall reading is taken back to the calibration', () => {
+    const duties: number[] = [];
+    for (const temp of [25, 72]) {
+      const { pen, io } = makePen();
+      io.temp = temp;
+      pen.settings.depth = 1.0;
+      pen.settings.rate = 100;
+      pen.start(false);
+      duties.push(io.duty);
+      // the same raw block reads deeper at 72 °C (the span shrank about mid-scale)
+      const buf = blockAt(1.0, io.k);
+      io.advance(0.03);
+      io.blockHandler!(buf);
+      expect(pen.last.meas).toBeGreaterThanOrEqual(temp === 25 ? 999 : 1010);
+    }
+    expect(duties[1] / duties[0]).toBeCloseTo(resistanceFactor(72, 0), 9);
   });
 
   it('no coil current at the end of a block (needle at rest between strokes) is not an open coil', () => {

@@ -5,7 +5,8 @@ import { PenIo } from './pen-io';
 import { Settings, Preset, DEFAULT_PRESETS, defaultSettings, limitFor, clamp, roundDepth, isPreset } from './settings';
 import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
-import { Calibration, CALIBRATION_VERSION, isCalibration } from '../control/calibration';
+import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from '../control/calibration';
+import { hallAt, resistanceFactor } from '../control/coil-temperature';
 import { analyseBlock, strokesPerBlock, BlockResult, newBlockResult } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, STAGE_TRAVEL_STEPS } from '../control/stage-depth';
@@ -101,6 +102,8 @@ export class Pen {
   private stage: StageDepthController | undefined;
   private cam: CamSpeedController | undefined;
   private block: BlockResult = newBlockResult();
+  /** the Hall calibration at the coil's temperature now (voice coil: the magnet sits on the coil former) */
+  private hallNow: HallCalibration = { offset: 0, mmPerUnit: 1 };
   /** per-stroke depths of the last records, µm, for per-stroke telemetry */
   private strokeUm: number[] = [];
   /** setpoints of a host-driven run (SERVICE or bench), else the practitioner's settings apply */
@@ -197,6 +200,8 @@ export class Pen {
     this.cal = cal;
     this.calStatus = 'ok';
     this.sup.calibrated = true;
+    this.hallNow.offset = cal.hall.offset;
+    this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     if (cal.stage) {
       this.stage = new StageDepthController(cal.stage, cal.gains.ki);
@@ -290,7 +295,8 @@ export class Pen {
     this.lastBlockT = this.runStart;
     this.blocks = 0;
     this.retunePending = false;
-    if (this.cal) this.restMm = (this.io.hallRaw() - this.cal.hall.offset) * this.cal.hall.mmPerUnit;
+    this.coilTemp(this.io.coilTempC());
+    this.restMm = (this.io.hallRaw() - this.hallNow.offset) * this.hallNow.mmPerUnit;
     this.airBlocks = 0;
     this.transientBlocks = 2;
     this.pendingDots = 0;
@@ -385,7 +391,7 @@ export class Pen {
     const now = this.io.now();
     const cal = this.cal;
     if (!cal) return;
-    const r = analyseBlock(buf, cal.hall, this.k, this.block);
+    const r = analyseBlock(buf, this.hallNow, this.k, this.block);
     const rate = this.setRate();
     const limit = this.limit();
     this.blocks++;
@@ -422,7 +428,7 @@ export class Pen {
       const r0 = cal.actuator ? cal.actuator.r : 4;
       this.tempEst += ((THERMAL.ambientC + amps * amps * r0 * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
     }
-    if ((this.blocks & 7) === 1) this.last.temp = this.io.coilTempC();
+    if ((this.blocks & 7) === 1) this.coilTemp(this.io.coilTempC());
     if (this.last.temp > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
       return this.sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.last.temp.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
     }
@@ -517,6 +523,19 @@ export class Pen {
       this.applySetpoints(false);
       this.transientBlocks = 1;
     }
+  }
+
+  /**
+   * A coil thermistor reading. Voice coil: the drive and the Hall reading follow it (a hot
+   * coil drives less current per duty, and its magnet gives the Hall less span:
+   * control/coil-temperature.ts); the stepper's thermistor sits on the cam motor instead.
+   */
+  private coilTemp(tC: number): void {
+    this.last.temp = tC;
+    const cal = this.cal;
+    if (!cal || !this.vc) return;
+    hallAt(tC, cal.hall, this.hallNow);
+    this.vc.coilFactor = resistanceFactor(tC, cal.actuator ? cal.actuator.r : 0);
   }
 
   /**

@@ -4,7 +4,9 @@
 //   u = u_ff(depth, rate) + I + (Kp/a)·e,   I += (Ki/a)·e (with anti-windup)
 // where a is the model's mm-per-drive at this rate, so Kp and Ki are dimensionless
 // loop gains (the fraction of the error corrected per block), the same at every rate.
-// u is the drive normalised to the nominal supply; duty = u·Vnom/Vsupply.
+// u is the drive normalised to the nominal supply and the calibrated coil resistance:
+// duty = u·(Vnom/Vsupply)·(R(T)/Rcal), so u stands for the coil current, hence the force,
+// whatever the battery and the coil temperature (control/coil-temperature.ts).
 // The integral is remembered per stroke-rate bin (iterative learning): a run that
 // returns to a rate starts from what the last run there learned, not from zero.
 // The output limit u_max is the drive that would put the needle at the hard depth
@@ -13,7 +15,7 @@ import { StrokeModel, interpolate } from './calibration';
 
 export const NOMINAL_SUPPLY_V = 7.4;
 /** Measured depth this far below the in-air prediction means the needle met skin. */
-export const SKIN_RESIDUAL_MM = 0.04;
+export const SKIN_RESIDUAL_MM = 0.02;
 /**
  * Soft start: the first block drives at this fraction of the learned drive. The first stroke
  * from rest overshoots the steady stroke at that drive (the actuator's step response: +0.1 mm
@@ -38,6 +40,8 @@ export class VoiceCoilDepthController {
   rate = 100;
   /** loop open: drive = feed-forward only (the "today's machines" comparison in benchmarks) */
   openLoop = false;
+  /** coil resistance now over the calibrated one (coil-temperature.ts resistanceFactor) */
+  coilFactor = 1;
   private gainNow = 1;
   private offsetNow = 0;
   private uFf = 0;
@@ -90,14 +94,14 @@ export class VoiceCoilDepthController {
 
   /** After configure() while running: the drive for the new operating point, from what is known there. */
   retuneDuty(supplyV: number): number {
-    const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
+    const uLimit = Math.min(this.uMax, supplyV / (NOMINAL_SUPPLY_V * this.coilFactor));
     const u = this.uFf + this.integ;
     this.u = u > uLimit ? uLimit : u < 0 ? 0 : u;
     return this.toDuty(this.u, supplyV);
   }
 
   private toDuty(u: number, supplyV: number): number {
-    const d = (u * NOMINAL_SUPPLY_V) / supplyV;
+    const d = (u * NOMINAL_SUPPLY_V * this.coilFactor) / supplyV;
     return d > 1 ? 1 : d < 0 ? 0 : d;
   }
 
@@ -119,7 +123,7 @@ export class VoiceCoilDepthController {
       return out;
     }
     this.blocksRun++;
-    const uLimit = Math.min(this.uMax, supplyV / NOMINAL_SUPPLY_V);
+    const uLimit = Math.min(this.uMax, supplyV / (NOMINAL_SUPPLY_V * this.coilFactor));
     let e = this.setMm - peakMm;
     let ki = this.ki;
     let kp = this.kp;
