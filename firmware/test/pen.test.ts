@@ -251,6 +251,28 @@ describe('Pen: running', () => {
     for (const r of records) for (const um of r) expect(Math.abs(um - 600)).toBeLessThan(30);
   });
 
+  it('a noisy sensor is SENSOR_RANGE after three noisy blocks in a row; one spike is not', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 4);
+    const spiky = () => {
+      const buf = blockAt(1.0, io.k);
+      const s = 96 / io.k;
+      // each stroke's bottom sample 0.04 FS above where a smooth stroke would be
+      for (let j = 0; j < io.k; j++) buf[Math.round(j * s + s / 2)] += Math.round(0.04 * 65535);
+      return buf;
+    };
+    io.blockHandler!(spiky());
+    io.blockHandler!(spiky());
+    runBlocks(io, pen, 1);
+    io.blockHandler!(spiky());
+    expect(pen.sup.state).toBe(STATE.RUNNING);
+    io.blockHandler!(spiky());
+    io.blockHandler!(spiky());
+    expect(pen.sup.fault).toBe(FAULT.SENSOR_RANGE);
+    expect(pen.sup.log[pen.sup.log.length - 1].x).toMatch(/noisy/);
+  });
+
   it('a frozen sensor is SENSOR_STUCK', () => {
     const { pen, io } = makePen();
     pen.start(false);

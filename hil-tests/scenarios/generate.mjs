@@ -18,7 +18,6 @@ const PENDING = new Set([
   'accuracy-150-1.0mm-soft', 'accuracy-150-1.5mm-firm', 'accuracy-150-1.5mm-normal', 'accuracy-150-1.5mm-scar', 'accuracy-150-1.5mm-soft',
   'accuracy-50-0.5mm-firm', 'accuracy-50-0.5mm-normal', 'accuracy-50-0.5mm-scar', 'accuracy-50-1.0mm-scar', 'accuracy-50-1.5mm-firm',
   'accuracy-50-1.5mm-scar',
-  'fault-hallNoisy-a', 'fault-hallNoisy-b',
 ]);
 
 function write(dir, file, scenario) {

@@ -26,6 +26,14 @@ export const LIMITS = {
   /** Hall reading outside this band of full scale: sensor disconnected or shorted */
   rawLow: 0.03 * 65535,
   rawHigh: 0.97 * 65535,
+  /**
+   * a stroke's bottom standing this far above its neighbouring samples (block mean, raw units:
+   * 0.02 FS) is noise, not a needle: at most 0.010 FS for any stroke over the accuracy matrix,
+   * ≥ 0.023 FS in 99 % of blocks with 0.03 FS of noise on the Hall signal
+   */
+  hallSharpRaw: 0.02 * 65535,
+  /** consecutive noisy blocks that latch (one noisy block may be a spike) */
+  noisyBlocks: 3,
   /** block travel below this while driving: the needle is not moving, mm */
   minTravelMm: 0.15,
   /** mean coil current above this, A (the bridge chops at 2 A) */
@@ -120,6 +128,7 @@ export class Pen {
   private runStart = 0;
   private blocks = 0;
   private airBlocks = 0;
+  private noisyBlocks = 0;
   /** blocks still to come whose in-skin test a transient spoils (the start, a retune) */
   private transientBlocks = 0;
   /** strokes of such blocks: they count as dots, or not, with the next settled block */
@@ -298,6 +307,7 @@ export class Pen {
     this.coilTemp(this.io.coilTempC());
     this.restMm = (this.io.hallRaw() - this.hallNow.offset) * this.hallNow.mmPerUnit;
     this.airBlocks = 0;
+    this.noisyBlocks = 0;
     this.transientBlocks = 2;
     this.pendingDots = 0;
     this.trackingBlocks = 0;
@@ -407,6 +417,12 @@ export class Pen {
       return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall raw ' + r.rawMin + '..' + r.rawMax);
     }
     if (r.peakMm > limit + LIMITS.depthMarginMm) return this.sup.latch(FAULT.DEPTH_LIMIT, now, 'depth ' + r.peakMm.toFixed(3) + ' mm, limit ' + limit);
+    // voice coil: the needle bar is a mass on springs, the bottom of its stroke is smooth. Bottoms
+    // that stand far above their neighbouring samples, block after block, are noise on the Hall
+    // signal (a cable, its shield, the supply): the depth it reads cannot be trusted (docs/safety.md
+    // H2b). The stepper's cam-driven bottom is not that smooth (not measured here: not checked)
+    this.noisyBlocks = !stepper && r.sharpRaw > LIMITS.hallSharpRaw ? this.noisyBlocks + 1 : 0;
+    if (this.noisyBlocks >= LIMITS.noisyBlocks) return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: stroke bottoms ' + (r.sharpRaw / 65535).toFixed(3) + ' FS above their neighbours');
     if (this.blocks > 1 && r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
     if (this.blocks > 1 && settled && r.peakMm - r.troughMm < LIMITS.minTravelMm) {
       if (stepper) return this.sup.latch(FAULT.STALL, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');

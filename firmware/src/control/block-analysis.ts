@@ -18,14 +18,22 @@ export interface BlockResult {
   /** raw extremes (0..65535) for sensor plausibility checks */
   rawMax: number;
   rawMin: number;
+  /**
+   * how far each stroke's deepest sample stands above the mean of its two neighbours, raw
+   * units, averaged over the block: the bottom of a stroke is smooth (≤ 0.010 FS over the
+   * accuracy matrix), noise on the Hall signal makes it a spike (sensor plausibility)
+   */
+  sharpRaw: number;
 }
 
 export function newBlockResult(): BlockResult {
-  return { peakMm: 0, meanMm: 0, strokeMm: [0, 0, 0, 0], strokes: 0, troughMm: 0, rawMax: 0, rawMin: 0 };
+  return { peakMm: 0, meanMm: 0, strokeMm: [0, 0, 0, 0], strokes: 0, troughMm: 0, rawMax: 0, rawMin: 0, sharpRaw: 0 };
 }
 
 /** Highest raw sample of the last segment refinedPeak looked at (the block's raw maximum is the largest of these). */
 let segMax = 0;
+/** and how far it stood above the mean of its neighbours */
+let segSharp = 0;
 
 /**
  * Most a stroke's bottom is refined above its highest sample, raw units (0.003 FS, ≈ 17 µm).
@@ -53,6 +61,7 @@ function refinedPeak(buf: Uint16Array, from: number, to: number): number {
   const left = buf[i > 0 ? i - 1 : n - 1];
   const right = buf[i < n - 1 ? i + 1 : 0];
   const curv = left - 2 * max + right;
+  segSharp = -curv / 2;
   if (!(curv < 0) || left > max || right > max) return max;
   const up = ((right - left) * (right - left)) / (-8 * curv);
   return max + (up < REFINE_CAP ? up : REFINE_CAP);
@@ -72,9 +81,11 @@ export function analyseBlock(buf: Uint16Array, hall: HallCalibration, k: number,
   let sum = 0;
   let peak = -Infinity;
   let rawMax = 0;
+  let sharp = 0;
   for (let j = 0; j < k; j++) {
     const mm = (refinedPeak(buf, Math.round(j * s), Math.round((j + 1) * s)) - zero) * g;
     if (segMax > rawMax) rawMax = segMax;
+    sharp += segSharp;
     if (mm > peak) peak = mm;
     out.strokeMm[j] = mm;
     sum += mm;
@@ -86,6 +97,7 @@ export function analyseBlock(buf: Uint16Array, hall: HallCalibration, k: number,
   out.peakMm = peak;
   out.meanMm = sum / k;
   out.troughMm = (min - zero) * g;
+  out.sharpRaw = sharp / k;
   return out;
 }
 
