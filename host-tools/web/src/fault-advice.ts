@@ -13,9 +13,9 @@ export interface FaultAdvice {
 }
 
 const ADVICE: Record<string, [string, string]> = {
-  SENSOR_RANGE: ['the needle position sensor read outside its range (disconnected or shorted)', 'check the Hall sensor cable and connector; if it persists the pen needs service'],
+  SENSOR_RANGE: ['the needle position sensor read outside its range (disconnected or shorted), or too noisy to trust ("hall noisy")', 'check the Hall sensor cable and connector; if it persists the pen needs service'],
   SENSOR_STUCK: ['the needle position sensor froze while the drive was on', 'check the sensor cable; a stuck reading cannot measure depth, so the pen must not run'],
-  OVER_CURRENT: ['the coil drew more than 1.6 A (shorted coil or drive fault)', 'stop using the pen and have the coil and driver checked'],
+  OVER_CURRENT: ['the coil drew more than 1.6 A, or drew current without moving the needle from rest (shorted coil or drive fault)', 'stop using the pen and have the coil and driver checked'],
   OVER_TEMP: ['the coil passed 90 °C (burn risk at the grip)', 'let the pen cool down; check that nothing blocks its cooling; run shorter sessions'],
   UNDER_VOLTAGE: ['the supply fell below 6.0 V while running', 'charge or replace the battery'],
   BROWN_OUT: ['the pen reset while it was running (supply dip)', 'charge the battery and check the supply connection'],

@@ -15,7 +15,7 @@ const BUTTON_TEXT: Record<HandsetButton, string> = { run: 'Run / stop', speedUp:
 const FAULT_TEXT: Record<(typeof FAULT_KINDS)[number], string> = {
   hallDisconnected: 'position sensor unplugged → SENSOR_RANGE',
   hallStuck: 'position sensor frozen → SENSOR_STUCK while driving',
-  hallNoisy: 'noisy position sensor (depth wanders)',
+  hallNoisy: 'noisy position sensor → SENSOR_RANGE ("hall noisy") when driven (voice coil)',
   coilOpen: 'coil open → TRACKING ("coil open") when driven',
   coilShorted: 'coil shorted → OVER_CURRENT when driven',
   supplySag: 'battery sags 1 V → low-battery warning, UNDER_VOLTAGE running',
