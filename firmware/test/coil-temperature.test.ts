@@ -45,9 +45,9 @@ describe('coil temperature', () => {
       c.configure(1.9, 1.2, 100);
       c.start(7.4);
       for (let b = 0; b < 50; b++) {
-        const step = c.update(-0.8, 7.4); // the needle never seems to arrive: the loop pushes as hard as allowed
+        const duty = c.update(-0.8, 7.4, -0.8); // the needle never seems to arrive: the loop pushes as hard as allowed
         // the coil's current, hence its force, relative to the calibration's at the same duty
-        const uForce = (step.duty * 7.4) / NOMINAL_SUPPLY_V / c.coilFactor;
+        const uForce = (duty * 7.4) / NOMINAL_SUPPLY_V / c.coilFactor;
         expect(2.8 * uForce - 0.8).toBeLessThanOrEqual(1.2 + 1e-9);
       }
     }

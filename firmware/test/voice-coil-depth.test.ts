@@ -23,7 +23,7 @@ describe('VoiceCoilDepthController', () => {
       for (let b = 0; b < 40; b++) {
         depth = plant(duty, 7.4, rate, b < 20 ? 0.25 : 0.4);
         trace.push(depth);
-        duty = c.update(depth, 7.4).duty;
+        duty = c.update(depth, 7.4, depth);
       }
       expect(Math.abs(trace[15] - 1.0)).toBeLessThan(0.005);
       expect(Math.abs(trace[39] - 1.0)).toBeLessThan(0.005);
@@ -49,7 +49,7 @@ describe('VoiceCoilDepthController', () => {
         const block: number[] = [];
         for (let j = 0; j < k; j++) block.push(steady + (b === 0 && j === 0 ? (rate < 75 ? -0.05 : rate > 125 ? 0.25 : 0.1) : 0));
         strokes.push(...block);
-        duty = c.update(block.reduce((a, x) => a + x, 0) / k, 7.4, block[k - 1]).duty;
+        duty = c.update(block.reduce((a, x) => a + x, 0) / k, 7.4, block[k - 1]);
       }
       expect(Math.max(...strokes.slice(1))).toBeLessThan(set + 0.005); // the first stroke has its own margin
       expect(Math.abs(strokes[3 * k] - set)).toBeLessThan(0.02);
@@ -61,8 +61,8 @@ describe('VoiceCoilDepthController', () => {
     c.configure(1.9, 1.2, 100); // setpoint above the limit is cut to the limit
     c.start(7.4);
     for (let b = 0; b < 50; b++) {
-      const step = c.update(-0.8, 7.4); // the needle never seems to arrive: the loop pushes as hard as allowed
-      const airDepth = 2.8 * ((step.duty * 7.4) / NOMINAL_SUPPLY_V) - 0.8;
+      const duty = c.update(-0.8, 7.4, -0.8); // the needle never seems to arrive: the loop pushes as hard as allowed
+      const airDepth = 2.8 * ((duty * 7.4) / NOMINAL_SUPPLY_V) - 0.8;
       expect(airDepth).toBeLessThanOrEqual(1.2 + 1e-9);
     }
   });
@@ -74,9 +74,8 @@ describe('VoiceCoilDepthController', () => {
     let duty = c.start(6.2);
     let warned = false;
     for (let b = 0; b < 30; b++) {
-      const step = c.update(plant(duty, 6.2, 150, 0.6), 6.2);
-      duty = step.duty;
-      warned = warned || step.notReached;
+      duty = c.update(plant(duty, 6.2, 150, 0.6), 6.2, plant(duty, 6.2, 150, 0.6));
+      warned = warned || c.notReached;
     }
     expect(duty).toBe(1);
     expect(warned).toBe(true);
@@ -87,7 +86,7 @@ describe('VoiceCoilDepthController', () => {
     const c = new VoiceCoilDepthController(model, g.kp, g.ki);
     c.configure(1.0, 2.0, 100);
     let duty = c.start(7.4);
-    for (let b = 0; b < 30; b++) duty = c.update(plant(duty, 7.4, 100, 0.3), 7.4).duty;
+    for (let b = 0; b < 30; b++) { const d = plant(duty, 7.4, 100, 0.3); duty = c.update(d, 7.4, d); }
     c.stop();
     c.configure(1.0, 2.0, 50);
     c.configure(1.0, 2.0, 100);
@@ -103,8 +102,8 @@ describe('VoiceCoilDepthController', () => {
     c.openLoop = true;
     c.configure(1.0, 2.0, 100);
     c.start(7.4);
-    const a = c.update(0.5, 7.4).duty;
-    const b = c.update(0.2, 7.4).duty;
+    const a = c.update(0.5, 7.4, 0.5);
+    const b = c.update(0.2, 7.4, 0.2);
     expect(a).toBeCloseTo(b, 12);
     expect(a).toBeCloseTo(1.8 / 2.8, 6);
   });

@@ -67,6 +67,8 @@ export interface PenIo {
   after(ms: number, fn: () => void): number;
   cancel(id: number): void;
   kickWatchdog(): void;
+  /** Σ a[i]·b[(i + offset) mod b.length] over a, natively (E.convolve): the block analysis's comb sums. */
+  convolve(a: Uint8Array | Uint16Array, b: Uint16Array, offset: number): number;
   /** Write bytes to the console (host link). */
   send(data: string): void;
 }

@@ -7,13 +7,14 @@ import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from '../control/calibration';
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
-import { analyseBlock, strokesPerBlock, BlockResult, newBlockResult } from '../control/block-analysis';
+import { BlockAnalysis, SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, STAGE_TRAVEL_STEPS } from '../control/stage-depth';
 import { CamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
+import { TLM_DEPTH_MIN_UM } from '@stipple/protocol/limits';
 
 export const SETTINGS_VERSION = 1;
 export const PRESETS_VERSION = 1;
@@ -27,13 +28,13 @@ export const LIMITS = {
   rawLow: 0.03 * 65535,
   rawHigh: 0.97 * 65535,
   /**
-   * a stroke's bottom standing this far above its neighbouring samples (block mean, raw units:
-   * 0.02 FS) is noise, not a needle: at most 0.010 FS for any stroke over the accuracy matrix,
-   * ≥ 0.023 FS in 99 % of blocks with 0.03 FS of noise on the Hall signal
+   * the Hall samples' RMS second difference (raw units: 0.035 FS) beyond which the signal is
+   * noise, not a needle bar's smooth stroke (≈ 0.01 FS at 24 samples per stroke; noise of
+   * 0.03 FS on every sample makes it 0.073 FS): block-analysis.ts roughness
    */
-  hallSharpRaw: 0.02 * 65535,
-  /** consecutive noisy blocks that latch (one noisy block may be a spike) */
-  noisyBlocks: 3,
+  hallRoughRaw: 0.035 * 65535,
+  /** consecutive rough slow checks that latch (one may be a burst of interference) */
+  noisyChecks: 2,
   /** block travel below this while driving: the needle is not moving, mm */
   minTravelMm: 0.15,
   /** mean coil current above this, A (the bridge chops at 2 A) */
@@ -57,6 +58,10 @@ export const LIMITS = {
   airBlocks: 10,
 };
 
+/** Hall sensor plausibility band, raw (LIMITS.rawLow/rawHigh). */
+const RAW_LOW = LIMITS.rawLow;
+const RAW_HIGH = LIMITS.rawHigh;
+
 /** Counter writes: at most this often while running, s (flash wear). */
 export const COUNTER_SAVE_S = 60;
 /** Host-driven runs stop when heartbeats stop for this long, s (protocol HEARTBEAT_TIMEOUT). */
@@ -66,16 +71,14 @@ const TICK_MS = 125;
 /** Thermal estimate of the coil: first order, driven by the I²R the pen itself commands. */
 const THERMAL = { rthCPerW: 25, tauS: 60, ambientC: 25 };
 
-export interface TelemetryRecord {
-  t: number; set: number; meas: number; rate: number; drive: number; amps: number; temp: number;
-  state: number; fault: number; skin: number; n: number; warn: number;
-}
-
 export interface PenEvents {
   /** state or fault changed */
   state?(state: number, fault: number): void;
-  /** telemetry record (when subscribed); `strokeUm` the per-stroke depths of the last block, µm */
-  telemetry?(rec: TelemetryRecord, strokeUm: number[]): void;
+  /**
+   * A telemetry record (when subscribed): `values` in the protocol's TLM_FIELDS order (the
+   * array is reused), `depths` each stroke's bottom in µm when per-stroke depths are asked for.
+   */
+  telemetry?(values: number[], depths: number[] | undefined): void;
   /** a fault latched: code, seconds since boot, context */
   fault?(code: number, t: number, ctx: string): void;
   /** warnings changed */
@@ -97,8 +100,10 @@ export class Pen {
   hostRun = false;
   lastHeartbeat = 0;
   telemetryEvery = 0;
-  /** last block's figures */
-  last: TelemetryRecord = { t: 0, set: 0, meas: 0, rate: 0, drive: 0, amps: 0, temp: 25, state: 0, fault: 0, skin: 0, n: 0, warn: 0 };
+  /** telemetry records carry each stroke's depth */
+  telemetryPerStroke = false;
+  /** the last block's mean bottom of stroke, mm */
+  measMm = 0;
   /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
   openLoop = false;
   /** called whenever the pen is made safe (service primitives stop too) */
@@ -109,7 +114,9 @@ export class Pen {
   private vc: VoiceCoilDepthController | undefined;
   private stage: StageDepthController | undefined;
   private cam: CamSpeedController | undefined;
-  private block: BlockResult = newBlockResult();
+  private an: BlockAnalysis;
+  /** one telemetry record, TLM_FIELDS order, reused */
+  private tlm = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   /** the Hall calibration at the coil's temperature now (voice coil: the magnet sits on the coil former) */
   private hallNow: HallCalibration = { offset: 0, mmPerUnit: 1 };
   /** per-stroke depths of the last records, µm, for per-stroke telemetry */
@@ -118,7 +125,23 @@ export class Pen {
   private hostSet = { depth: 0, rate: 0, endS: 0 };
   /** calibration in flash (a trial calibration in SERVICE replaces `cal` in RAM only) */
   private savedCal: Calibration | undefined;
-  private k = 3;
+  /** per run (applySetpoints): set depth, Hall zero (raw) and mm per raw unit, raw depth-limit and travel thresholds */
+  private setMm = 0;
+  private z = 0;
+  private g = 1;
+  private rawLimit = 0;
+  private rawTravel = 0;
+  private limitMm = 2;
+  /** coil resistance for the thermal estimate, Ω */
+  private coilR = 4;
+  /** coil temperature (thermistor), °C */
+  private tempC = 25;
+  /** the last block's coil current (A) and drive (duty, or the stepper stage's level) */
+  private amps = 0;
+  private drive = 0;
+  /** Σ I²·dt since the last slow check, A²·s, and its time */
+  private i2dt = 0;
+  private lastSlowT = 0;
   /** stroke rate the sampling runs at */
   private rateNow = 0;
   /** a setpoint change waiting for the end of the block (retune) */
@@ -135,6 +158,11 @@ export class Pen {
   private pendingDots = 0;
   private pendingSkin = false;
   private trackingBlocks = 0;
+  /** consecutive blocks in which the needle did not travel */
+  private stillBlocks = 0;
+  /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
+  private probeVerdict = 0;
+  private probeWhy = '';
   private lastSave = 0;
   private lastActivity = 0;
   private tick = 0;
@@ -149,6 +177,7 @@ export class Pen {
   constructor(io: PenIo, store: RecordStore) {
     this.io = io;
     this.store = store;
+    this.an = new BlockAnalysis(io.convolve);
     const self = this;
     this.sup = new Supervisor({
       makeSafe() {
@@ -211,6 +240,7 @@ export class Pen {
     this.sup.calibrated = true;
     this.hallNow.offset = cal.hall.offset;
     this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
+    this.coilR = cal.actuator ? cal.actuator.r : 4;
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     if (cal.stage) {
       this.stage = new StageDepthController(cal.stage, cal.gains.ki);
@@ -302,6 +332,9 @@ export class Pen {
     this.runStart = this.io.now();
     this.lastSave = this.runStart;
     this.lastBlockT = this.runStart;
+    this.lastSlowT = this.runStart;
+    this.i2dt = 0;
+    this.settleT = 0;
     this.blocks = 0;
     this.retunePending = false;
     this.coilTemp(this.io.coilTempC());
@@ -311,6 +344,7 @@ export class Pen {
     this.transientBlocks = 2;
     this.pendingDots = 0;
     this.trackingBlocks = 0;
+    this.stillBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
     this.strokeUm = [];
@@ -354,32 +388,40 @@ export class Pen {
 
   /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
   private applySetpoints(starting: boolean): void {
+    const io = this.io;
+    const cal = this.cal as Calibration;
     const rate = this.setRate();
-    const depth = this.setDepth();
-    const supply = this.io.supplyV();
-    const k = strokesPerBlock(rate);
+    const limit = this.limit();
+    const depth = this.setDepthWithin(limit);
     const self = this;
-    // the sample rate follows the stroke rate: a block spans exactly k strokes
-    const restartSampling = starting || k !== this.k || rate !== this.rateNow;
-    this.k = k;
+    // the sample rate follows the stroke rate: a block spans exactly M strokes
+    const restartSampling = starting || rate !== this.rateNow;
     this.rateNow = rate;
-    if (this.vc && this.cal && this.cal.stroke) {
+    this.setMm = depth;
+    this.tlm[1] = Math.round(depth * 1000);
+    this.tlm[3] = rate;
+    // the per-block checks compare raw samples with thresholds worked out here (and at a new coil temperature)
+    this.limitMm = limit;
+    this.hallFactors();
+    if (restartSampling) this.an.configure(rate);
+    const m = this.an.m;
+    if (this.vc && cal.stroke) {
       this.vc.openLoop = this.openLoop;
-      this.vc.configure(depth, this.limit(), rate);
+      this.vc.configure(depth, limit, rate);
       // a retune keeps the drive of the last block until the next measurement
-      const duty = starting ? this.vc.start(supply) : this.vc.retuneDuty(supply);
-      this.io.strokeStart(rate, this.cal.stroke.push, duty);
+      const duty = starting ? this.vc.start(io.supplyV()) : this.vc.retuneDuty(io.supplyV());
+      io.strokeStart(rate, cal.stroke.push, duty);
     } else if (this.stage && this.cam) {
       this.stage.openLoop = this.openLoop;
       this.cam.openLoop = this.openLoop;
-      this.stage.configure(depth, this.limit());
-      const stageMs = this.io.stageMove(starting ? this.stage.approach() : this.stage.retune());
-      const camMs = this.io.camRun(this.cam.configure(rate));
-      // the loops wait until the stage has arrived and the cam's ramp is done, and a block more
-      this.settleT = this.io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * k) / rate;
+      this.stage.configure(depth, limit);
+      const stageMs = io.stageMove(starting ? this.stage.approach() : this.stage.retune());
+      const camMs = io.camRun(this.cam.configure(rate));
+      // the loops wait until the stage has arrived and the cam's ramp is done, and two blocks more
+      this.settleT = io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * m) / rate;
     }
     if (restartSampling) {
-      this.io.sample(rate, k, function (buf) {
+      io.sample(rate, m, function (buf) {
         self.onBlock(buf);
       });
     }
@@ -396,144 +438,82 @@ export class Pen {
     if (this.running()) this.retunePending = true;
   }
 
-  /** One block of Hall samples (k strokes) arrived. */
+  /**
+   * One block of Hall samples (M strokes, 40 ms at most) arrived. The CPU budget is spent
+   * here (docs/control.md): Espruino reads the text of every statement it runs or skips,
+   * each time, so this path is short: native calls for the samples, one comparison per
+   * check, and the words of a fault built off the path (trip); every 4th block the slow
+   * checks (slowChecks); a telemetry record only when one is due (record).
+   */
   onBlock(buf: Uint16Array): void {
-    const now = this.io.now();
-    const cal = this.cal;
-    if (!cal) return;
-    const r = analyseBlock(buf, this.hallNow, this.k, this.block);
-    const rate = this.setRate();
-    const limit = this.limit();
-    this.blocks++;
-    const stepper = this.io.variant === 'stepper';
-    // stepper: the stage approach and the cam ramp are over (the loops and the travel check wait for it)
-    const settled = !stepper || now >= this.settleT;
-    // --- safety first: every check can latch and make safe before anything else runs
-    // The bottom of every stroke must lie within the Hall sensor's range. The stepper's cam
-    // stroke (2.5 mm) is longer than that range at shallow stage positions: its retracted
-    // end may sit on the sensor's output rail (docs/hardware.md), so only the bottom counts
-    // there; a disconnected or shorted sensor puts the bottom on a rail too.
-    if (r.rawMax > LIMITS.rawHigh || r.rawMax < LIMITS.rawLow || (!stepper && r.rawMin < LIMITS.rawLow)) {
-      return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall raw ' + r.rawMin + '..' + r.rawMax);
-    }
-    if (r.peakMm > limit + LIMITS.depthMarginMm) return this.sup.latch(FAULT.DEPTH_LIMIT, now, 'depth ' + r.peakMm.toFixed(3) + ' mm, limit ' + limit);
-    // voice coil: the needle bar is a mass on springs, the bottom of its stroke is smooth. Bottoms
-    // that stand far above their neighbouring samples, block after block, are noise on the Hall
-    // signal (a cable, its shield, the supply): the depth it reads cannot be trusted (docs/safety.md
-    // H2b). The stepper's cam-driven bottom is not that smooth (not measured here: not checked)
-    this.noisyBlocks = !stepper && r.sharpRaw > LIMITS.hallSharpRaw ? this.noisyBlocks + 1 : 0;
-    if (this.noisyBlocks >= LIMITS.noisyBlocks) return this.sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: stroke bottoms ' + (r.sharpRaw / 65535).toFixed(3) + ' FS above their neighbours');
-    if (this.blocks > 1 && r.rawMax === r.rawMin) return this.sup.latch(FAULT.SENSOR_STUCK, now, 'hall frozen at ' + r.rawMax);
-    if (this.blocks > 1 && settled && r.peakMm - r.troughMm < LIMITS.minTravelMm) {
-      if (stepper) return this.sup.latch(FAULT.STALL, now, 'travel ' + (r.peakMm - r.troughMm).toFixed(3) + ' mm');
-      // voice coil: the needle does not move while driven. Why it does not is in the coil
-      // current across one stroke (open coil, shorted coil or jam: docs/safety.md H4–H6), which
-      // latches within that stroke; the loop learns nothing from such a block
-      if (!this.probeTimer) this.probeCurrent(rate, (r.peakMm + r.troughMm) / 2, r.peakMm - r.troughMm);
-      return;
-    }
-    if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
-    const supply = this.io.supplyV();
-    if (supply < LIMITS.underVoltageV) return this.sup.latch(FAULT.UNDER_VOLTAGE, now, 'supply ' + supply.toFixed(2) + ' V');
-    let amps = 0;
-    const dt = now - this.lastBlockT;
+    const io = this.io;
+    const an = this.an;
+    an.analyse(buf);
+    const now = io.now();
+    const hi = an.hi;
+    const lo = an.lo;
+    const nb = ++this.blocks;
+    // stepper: the stage approach and the cam ramp are over (voice coil: settleT is 0)
+    const settled = now >= this.settleT;
+    // --- safety first: every check can latch and make safe before anything else runs.
+    // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
+    // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
+    if (hi > RAW_HIGH || hi < RAW_LOW || (lo < RAW_LOW && !this.cam)) return this.trip(FAULT.SENSOR_RANGE, now);
+    // no stroke's bottom lies beyond `top` (block-analysis.ts)
+    if (an.top > this.rawLimit) return this.trip(FAULT.DEPTH_LIMIT, now);
+    // frozen: the bottom and the retracted end read the same (under one 12-bit step)
+    if (nb > 1 && hi - lo < 16) return this.trip(FAULT.SENSOR_STUCK, now);
+    // the needle does not travel: a stalled cam; the coil's cause is in its current (noTravel)
+    if (nb > 1 && settled && hi - lo < this.rawTravel) return this.noTravel();
+    this.stillBlocks = 0;
+    if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.trip(FAULT.LINK_LOST, now);
+    const supply = io.supplyV();
+    if (supply < LIMITS.underVoltageV) return this.trip(FAULT.UNDER_VOLTAGE, now, supply);
+    const vc = this.vc;
+    const amps = vc ? io.coilAmps() : 0;
+    this.amps = amps;
+    if (amps > LIMITS.maxCoilA) return this.trip(FAULT.OVER_CURRENT, now, amps);
+    this.i2dt += amps * amps * (now - this.lastBlockT);
     this.lastBlockT = now;
-    if (this.io.variant === 'voiceCoil') {
-      amps = this.io.coilAmps();
-      if (amps > LIMITS.maxCoilA) return this.sup.latch(FAULT.OVER_CURRENT, now, 'coil ' + amps.toFixed(2) + ' A');
-      const r0 = cal.actuator ? cal.actuator.r : 4;
-      this.tempEst += ((THERMAL.ambientC + amps * amps * r0 * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
-    }
-    if ((this.blocks & 7) === 1) this.coilTemp(this.io.coilTempC());
-    if (this.last.temp > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
-      return this.sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.last.temp.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
-    }
-    let period = 0;
-    if (this.cam) {
-      // the average revolution period over this block (read every block, so it covers this block only)
-      period = this.io.indexPeriod();
-      const age = this.io.indexAge();
-      // while ramping the cam may turn as slowly as the ramp's start
-      if (age > LIMITS.stallPeriods * (settled ? this.cam.period() : this.cam.stepsPerRev / CAM_START_HZ)) {
-        return this.sup.latch(FAULT.STALL, now, 'no cam index for ' + age.toFixed(3) + ' s');
-      }
-      if (settled && period > CAM_SLIP_RATIO * this.cam.period()) {
-        return this.sup.latch(FAULT.STALL, now, 'cam slipping: ' + (this.cam.lobes / period).toFixed(1) + ' strokes/s of ' + rate);
-      }
-    }
-    const setMm = this.setDepthWithin(limit);
-    const err = setMm - r.meanMm;
-    const tracked = stepper ? settled : this.blocks > 10;
+    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf)) return;
+    const meanMm = (an.mean - this.z) * this.g;
+    this.measMm = meanMm;
+    const err = this.setMm - meanMm;
     // a block before a pending retune ran at the old setpoint: it says nothing about tracking the new one
-    this.trackingBlocks = Math.abs(err) > LIMITS.trackingMm && tracked && !this.openLoop && !this.retunePending ? this.trackingBlocks + 1 : 0;
-    if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.sup.latch(FAULT.TRACKING, now, 'depth error ' + err.toFixed(3) + ' mm');
+    this.trackingBlocks = (err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && settled && nb > 10 && !this.openLoop && !this.retunePending ? this.trackingBlocks + 1 : 0;
+    if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.trip(FAULT.TRACKING, now, err);
 
     // --- control
     let inSkin = true;
-    let drive = 0;
     let warn = this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR);
-    if (this.vc) {
-      const step = this.vc.update(r.meanMm, supply, r.strokeMm[this.k - 1]);
-      inSkin = step.inSkin;
-      drive = step.duty;
-      if (step.notReached) warn |= WARN.DEPTH_NOT_REACHED;
-      if (!this.retunePending) this.io.strokeDuty(step.duty);
-    } else if (this.stage && this.cam) {
-      // the cam drives the needle positively: skin does not change the stroke's shape, so
-      // the Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
-      if (settled) {
-        const move = this.stage.update(r.meanMm);
-        if (move) this.io.stageMove(move);
-        if (period > 0) this.io.camRun(this.cam.update(period));
-      }
-      drive = this.stage.level();
-    }
+    if (vc) {
+      this.drive = vc.update(meanMm, supply, (an.last - this.z) * this.g);
+      inSkin = vc.inSkin;
+      if (vc.notReached) warn |= WARN.DEPTH_NOT_REACHED;
+      if (!this.retunePending) io.strokeDuty(this.drive);
+    } else if (this.cam) this.stepperBlock(meanMm, settled);
     this.airBlocks = inSkin ? 0 : this.airBlocks + 1;
     if (this.airBlocks >= LIMITS.airBlocks) warn |= WARN.IN_AIR;
     if (warn !== this.warn) this.setWarn(warn);
 
     // --- counters and telemetry
-    const k = this.k;
+    const m = an.m;
     const c = this.counters;
-    c.cStrokes += k;
-    c.strokes += k;
+    c.cStrokes += m;
+    c.strokes += m;
     // the first two blocks of a run (the first stroke from rest, the soft start's correction) and
     // the block after a retune (a drive step) carry a transient the in-skin test misreads: their
     // strokes count as dots, or not, with the next settled block
     if (this.transientBlocks > 0) {
       this.transientBlocks--;
-      this.pendingDots += k;
+      this.pendingDots += m;
       this.pendingSkin = inSkin;
     } else {
-      if (inSkin) c.cDots += k + this.pendingDots;
+      if (inSkin) c.cDots += m + this.pendingDots;
       this.pendingDots = 0;
     }
     this.lastActivity = now;
-    const rec = this.last;
-    rec.t = Math.round(now * 1000);
-    rec.set = Math.round(setMm * 1000);
-    rec.meas = Math.round(r.meanMm * 1000);
-    rec.rate = this.rateNow;
-    rec.drive = Math.round(drive * 1000);
-    rec.amps = Math.round((amps < 0 ? -amps : amps) * 1000); // telemetry mA is a magnitude (0..20000): braking current flows backwards
-    rec.state = this.sup.state;
-    rec.fault = this.sup.fault;
-    rec.skin = inSkin ? k : 0;
-    rec.n = k;
-    rec.warn = this.warn;
-    if (this.telemetryEvery > 0 && this.events.telemetry) {
-      // a record covers at least `telemetryEvery` strokes (whole blocks)
-      const su = this.strokeUm;
-      for (let j = 0; j < k; j++) su.push(Math.round(r.strokeMm[j] * 1000));
-      this.telCount += k;
-      if (this.telCount >= this.telemetryEvery) {
-        rec.n = this.telCount;
-        rec.skin = inSkin ? this.telCount : 0;
-        this.telCount = 0;
-        this.events.telemetry(rec, su);
-        this.strokeUm = []; // a new array: Espruino cannot assign .length
-      }
-    }
+    if (this.telemetryEvery) this.record(buf, now, m, inSkin);
     if (this.retunePending) {
       this.retunePending = false;
       this.applySetpoints(false);
@@ -542,22 +522,163 @@ export class Pen {
   }
 
   /**
+   * The needle did not travel in a block while driven. Stepper: the cam stalled (STALL).
+   * Voice coil: why is in the coil current across one stroke (open coil, shorted coil or jam:
+   * docs/safety.md H4–H6, probeCurrent), which latches within that stroke; the loop learns
+   * nothing from such a block.
+   */
+  private noTravel(): void {
+    const an = this.an;
+    const still = ++this.stillBlocks;
+    if (this.cam) {
+      if (still > 1) this.trip(FAULT.STALL, this.io.now());
+      return;
+    }
+    // a sensor freezing mid-block looks like this for one block, then reads frozen (SENSOR_STUCK):
+    // the coil current is probed across the next stroke at once, and judged on a second such block
+    if (still === 1) this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
+    else if (this.probeVerdict) this.sup.latch(this.probeVerdict, this.io.now(), this.probeWhy);
+  }
+
+  /**
+   * A check failed in onBlock: latch it with the figures that tripped it (built here, off
+   * the per-block path). `x` is the figure onBlock already had at hand.
+   */
+  private trip(code: number, now: number, x?: number): void {
+    const an = this.an;
+    const mm = (r: number) => ((r - this.z) * this.g).toFixed(3);
+    const ctx =
+      code === FAULT.SENSOR_RANGE ? 'hall raw ' + Math.round(an.lo) + '..' + an.hi
+      : code === FAULT.DEPTH_LIMIT ? 'depth ' + mm(an.top) + ' mm, limit ' + this.limit()
+      : code === FAULT.SENSOR_STUCK ? 'hall frozen at ' + an.hi
+      : code === FAULT.STALL ? 'travel ' + ((an.hi - an.lo) * this.g).toFixed(3) + ' mm'
+      : code === FAULT.LINK_LOST ? 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s'
+      : code === FAULT.UNDER_VOLTAGE ? 'supply ' + (x as number).toFixed(2) + ' V'
+      : code === FAULT.OVER_CURRENT ? 'coil ' + (x as number).toFixed(2) + ' A'
+      : 'depth error ' + (x as number).toFixed(3) + ' mm';
+    this.sup.latch(code, now, ctx);
+  }
+
+  /** Every 4th block: a noisy Hall, temperature, the coil's thermal estimate, the cam's index. True when one latched a fault. */
+  private slowChecks(now: number, settled: boolean, buf: Uint16Array): boolean {
+    const io = this.io;
+    const sup = this.sup;
+    // voice coil: the needle bar is a mass on springs, its stroke is smooth; a rough signal,
+    // check after check, is noise on the Hall (a cable, its shield, the supply): the depth it
+    // reads cannot be trusted (docs/safety.md H2b). The stepper's cam-driven stroke is clipped
+    // on the sensor's rail (kinks): not checked. The bench build has no sensor (its model draws
+    // each stroke's bottom as three samples on a flat line): measured, not judged
+    const rough = this.vc ? this.an.roughness(buf) : 0;
+    this.noisyBlocks = rough > LIMITS.hallRoughRaw && io.variant !== 'bench' ? this.noisyBlocks + 1 : 0;
+    if (this.noisyBlocks >= LIMITS.noisyChecks) {
+      sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
+      return true;
+    }
+    this.coilTemp(io.coilTempC());
+    if (this.vc) {
+      // first-order I²R estimate over the blocks since the last slow check
+      const dt = now - this.lastSlowT;
+      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2dt / dt) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+    }
+    this.i2dt = 0;
+    this.lastSlowT = now;
+    if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
+      sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
+      return true;
+    }
+    const cam = this.cam;
+    if (cam) {
+      const age = io.indexAge();
+      // while ramping the cam may turn as slowly as the ramp's start
+      if (age > LIMITS.stallPeriods * (settled ? cam.period() : cam.stepsPerRev / CAM_START_HZ)) {
+        sup.latch(FAULT.STALL, now, 'no cam index for ' + age.toFixed(3) + ' s');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stepper, once settled: the cam's speed loop on the index (slipping latches STALL), the stage's depth loop. */
+  private stepperBlock(meanMm: number, settled: boolean): void {
+    const cam = this.cam as CamSpeedController;
+    const stage = this.stage as StageDepthController;
+    // the mean revolution period over this block (read every block, so it covers this block only)
+    const period = this.io.indexPeriod();
+    if (!settled) return;
+    if (period > CAM_SLIP_RATIO * cam.period()) {
+      this.sup.latch(FAULT.STALL, this.io.now(), 'cam slipping: ' + (cam.lobes / period).toFixed(1) + ' strokes/s of ' + this.rateNow);
+      return;
+    }
+    // the cam drives the needle positively: skin does not change the stroke's shape, so the
+    // Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
+    const move = stage.update(meanMm);
+    if (move) this.io.stageMove(move);
+    if (period > 0) this.io.camRun(cam.update(period));
+    this.drive = stage.level();
+  }
+
+  /** Telemetry: each stroke's depth when asked for; a record once `telemetryEvery` strokes are covered (whole blocks). */
+  private record(buf: Uint16Array, now: number, m: number, inSkin: boolean): void {
+    const an = this.an;
+    const su = this.strokeUm;
+    if (this.telemetryPerStroke) {
+      // each stroke's bottom: its sample at the bottom phase, lifted by the mean stroke's fit,
+      // within what the protocol carries (a Hall on its rail reads beyond it)
+      const off = an.corr - this.z;
+      const f = this.g * 1000;
+      const n = an.n;
+      for (let i = an.at; i < SAMPLES_PER_BLOCK; i += n) su.push(Math.max(TLM_DEPTH_MIN_UM, Math.round((buf[i] + off) * f)));
+    }
+    const tc = this.telCount + m;
+    this.telCount = tc;
+    if (tc < this.telemetryEvery || !this.events.telemetry) return;
+    // setUm and rate (v[1], v[3]) are set with the setpoints
+    const v = this.tlm;
+    const a = this.amps;
+    v[0] = Math.round(now * 1000) >>> 0;
+    v[2] = Math.max(TLM_DEPTH_MIN_UM, Math.round(this.measMm * 1000));
+    v[4] = Math.round(this.drive * 1000);
+    v[5] = Math.round((a < 0 ? -a : a) * 1000); // mA is a magnitude (0..20000): braking current flows backwards
+    v[6] = Math.round(this.tempC * 10);
+    v[7] = this.sup.state;
+    v[8] = this.sup.fault;
+    v[9] = this.warn;
+    v[10] = inSkin ? tc : 0;
+    v[11] = tc;
+    this.telCount = 0;
+    this.events.telemetry(v, this.telemetryPerStroke ? su : undefined);
+    this.strokeUm = []; // a new array: Espruino cannot assign .length
+  }
+
+  /**
    * A coil thermistor reading. Voice coil: the drive and the Hall reading follow it (a hot
    * coil drives less current per duty, and its magnet gives the Hall less span:
-   * control/coil-temperature.ts); the stepper's thermistor sits on the cam motor instead.
+   * control/coil-temperature.ts), and so do the per-block checks' raw thresholds; the
+   * stepper's thermistor sits on the cam motor instead.
    */
   private coilTemp(tC: number): void {
-    this.last.temp = tC;
+    this.tempC = tC;
     const cal = this.cal;
     if (!cal || !this.vc) return;
     hallAt(tC, cal.hall, this.hallNow);
     this.vc.coilFactor = resistanceFactor(tC, cal.actuator ? cal.actuator.r : 0);
+    this.hallFactors();
+  }
+
+  /** The per-block checks work in raw samples: the Hall's zero and mm per raw unit now, the hard limit's and the least travel's raw figures. */
+  private hallFactors(): void {
+    const h = this.hallNow;
+    const g = h.mmPerUnit / 65535;
+    this.z = h.offset * 65535;
+    this.g = g;
+    this.rawLimit = this.z + (this.limitMm + LIMITS.depthMarginMm) / g;
+    this.rawTravel = LIMITS.minTravelMm / g;
   }
 
   /**
    * The needle did not move in a block while driven (at `posMm`, `travel` mm): read the coil
    * current now and three more times a quarter stroke apart (a block ends at a fixed phase of
-   * the stroke clock, so one reading proves nothing), then latch what the largest says:
+   * the stroke clock, so one reading proves nothing), then keep what the largest says (latched on the next still block, noTravel):
    *   no current                          -> the coil is open: TRACKING ("coil open")
    *   current, needle where it rests      -> the coil draws current but makes no force: a
    *                                          shorted coil, held near the bridge's current limit
@@ -570,18 +691,17 @@ export class Pen {
     const self = this;
     let n = 0;
     let peak = 0;
+    this.stopProbe();
+    this.probeVerdict = 0;
     function read(): void {
       const a = io.coilAmps();
       const m = a < 0 ? -a : a;
       if (m > peak) peak = m;
       if (++n < 4) return;
       self.stopProbe();
-      if (!self.running()) return;
       const why = 'travel ' + travel.toFixed(3) + ' mm at ' + posMm.toFixed(2) + ' mm (rest ' + self.restMm.toFixed(2) + '), coil ' + peak.toFixed(3) + ' A';
-      const now = io.now();
-      if (peak < LIMITS.openCoilA) self.sup.latch(FAULT.TRACKING, now, 'coil open: ' + why);
-      else if (Math.abs(posMm - self.restMm) < LIMITS.restBandMm) self.sup.latch(FAULT.OVER_CURRENT, now, 'coil shorted: ' + why);
-      else self.sup.latch(FAULT.JAM, now, why);
+      self.probeVerdict = peak < LIMITS.openCoilA ? FAULT.TRACKING : Math.abs(posMm - self.restMm) < LIMITS.restBandMm ? FAULT.OVER_CURRENT : FAULT.JAM;
+      self.probeWhy = (peak < LIMITS.openCoilA ? 'coil open: ' : self.probeVerdict === FAULT.OVER_CURRENT ? 'coil shorted: ' : '') + why;
     }
     read();
     this.probeTimer = io.every(250 / rate, read);

@@ -274,8 +274,9 @@ export class ProtocolApi implements PenApi {
     return this.calRead();
   }
 
-  tlmSub(every: number, _perStroke: boolean): void {
+  tlmSub(every: number, perStroke: boolean): void {
     this.pen.telemetryEvery = every;
+    this.pen.telemetryPerStroke = perStroke;
   }
 
   tlmUnsub(): void {

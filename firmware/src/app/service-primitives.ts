@@ -83,10 +83,12 @@ export class ServicePrimitives {
     return ms;
   }
 
-  /** Mean of four Hall readings (0..1): ADC noise down by 2. */
+  /** Mean of 16 Hall readings (0..1): ADC noise down by 4 (a calibration's Hall fit rests on these). */
   private hall(): number {
     const io = this.pen.io;
-    return (io.hallRaw() + io.hallRaw() + io.hallRaw() + io.hallRaw()) / 4;
+    let s = 0;
+    for (let i = 0; i < 16; i++) s += io.hallRaw();
+    return s / 16;
   }
 
   private begin(done: Done): string {

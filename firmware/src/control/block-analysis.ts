@@ -1,110 +1,150 @@
-// Turns one block of Hall samples (a few strokes, sampled by the Waveform hardware)
-// into bottom-of-stroke protrusion, per stroke and for the block. Uses native
-// built-ins only (Math.max.apply, indexOf, subarray): no per-sample JavaScript on the
-// device, a few statements per stroke.
-import { HallCalibration } from './calibration';
+// Turns one block of Hall samples into the figures the pen decides on, with a handful of
+// native calls and no per-sample or per-stroke JavaScript.
+//
+// Sampling is phase-locked to the strokes: the Waveform samples at N × the stroke rate,
+// so a block of SAMPLES_PER_BLOCK samples holds exactly M = SAMPLES_PER_BLOCK / N strokes
+// and every stroke's bottom sits at the same sample phase p (mod N). E.convolve with a
+// comb (a 1 every N samples) then sums the M samples at one phase in one native call:
+// - the sums at p−1, p, p+1 give the mean stroke's bottom (a three-point sinusoid fit:
+//   exact for the cam's cosine stroke, sub-sample for the coil's);
+// - the sum half a stroke away gives the mean retracted end (travel, stuck sensor);
+// - Math.max.apply gives the deepest sample of the block (depth limit, sensor range).
+// p is found once after a restart (indexOf the block maximum) and then tracked: when the
+// fit puts the bottom more than half a sample away, p moves one sample for the next block.
+// The strokes of a block share their phase, so the deepest stroke's bottom lies above the
+// deepest sample by the mean stroke's fit scaled to its swing: `top` bounds every bottom.
+// Everything stays in raw units (0..65535); the pen converts with precomputed factors.
 
-export interface BlockResult {
-  /** deepest bottom-of-stroke protrusion in the block, mm, sub-sample refined (safety checks) */
-  peakMm: number;
-  /** mean of the strokes' bottom-of-stroke protrusion, mm (the controlled quantity) */
-  meanMm: number;
-  /** bottom-of-stroke protrusion of each stroke, mm (first `strokes` entries valid) */
-  strokeMm: number[];
-  /** strokes in this block */
-  strokes: number;
-  /** shallowest position in the block, mm (the needle's retracted end of stroke) */
-  troughMm: number;
-  /** raw extremes (0..65535) for sensor plausibility checks */
-  rawMax: number;
-  rawMin: number;
-  /**
-   * how far each stroke's deepest sample stands above the mean of its two neighbours, raw
-   * units, averaged over the block: the bottom of a stroke is smooth (≤ 0.010 FS over the
-   * accuracy matrix), noise on the Hall signal makes it a spike (sensor plausibility)
-   */
-  sharpRaw: number;
-}
+/** Σ a[i]·b[(i + offset) mod b.length] over a: Espruino's native E.convolve (the hardware layer passes it in). */
+export type Convolve = (a: Uint8Array | Uint16Array, b: Uint16Array, offset: number) => number;
 
-export function newBlockResult(): BlockResult {
-  return { peakMm: 0, meanMm: 0, strokeMm: [0, 0, 0, 0], strokes: 0, troughMm: 0, rawMax: 0, rawMin: 0, sharpRaw: 0 };
-}
-
-/** Highest raw sample of the last segment refinedPeak looked at (the block's raw maximum is the largest of these). */
-let segMax = 0;
-/** and how far it stood above the mean of its neighbours */
-let segSharp = 0;
+/** Samples per block: buffers are allocated once at boot. */
+export const SAMPLES_PER_BLOCK = 96;
 
 /**
- * Most a stroke's bottom is refined above its highest sample, raw units (0.003 FS, ≈ 17 µm).
- * A real bottom sampled half a sample off its vertex gains a quarter of its curvature: at most
- * ≈ 150 units over the accuracy matrix (50–150 strokes/s, 0.5–1.5 mm, soft to scar skin).
+ * Strokes per block at a stroke rate: blocks of 27–40 ms (2, 3 or 4 strokes: 48, 32 or 24
+ * samples per stroke). The depth loop decides once per block, and the accuracy targets need
+ * that often (settled after 5 strokes, ±0.2 mm hand wobble at 1–5 Hz rejected: blocks of
+ * 8–16 strokes missed both in the HIL accuracy matrix, docs/control.md "Budgets").
  */
-const REFINE_CAP = 197;
-
-/**
- * Raw peak of buf[from, to) with a 3-point parabolic refinement around the highest
- * sample (the stroke bottom is smooth, so this removes most of the sampling-phase error).
- * Only a true local maximum is refined, and by at most REFINE_CAP: a segment that ends on a
- * stroke's rising flank (a block that does not hold whole strokes, e.g. the stroke rate
- * changed under the sampling) or a neighbour from an unrelated part of the block (the
- * wrap-around at its ends) must not throw the vertex beyond the samples: that once read
- * 2.265 mm for a 1.53 mm stroke and latched DEPTH_LIMIT. The result is never below the
- * highest sample, so a real deep stroke is never under-read.
- */
-function refinedPeak(buf: Uint16Array, from: number, to: number): number {
-  const seg = buf.subarray(from, to);
-  const max = Math.max.apply(null, seg as any);
-  segMax = max;
-  const i = from + seg.indexOf(max);
-  const n = buf.length;
-  const left = buf[i > 0 ? i - 1 : n - 1];
-  const right = buf[i < n - 1 ? i + 1 : 0];
-  const curv = left - 2 * max + right;
-  segSharp = -curv / 2;
-  if (!(curv < 0) || left > max || right > max) return max;
-  const up = ((right - left) * (right - left)) / (-8 * curv);
-  return max + (up < REFINE_CAP ? up : REFINE_CAP);
-}
-
-/**
- * Analyse a block of `k` strokes. The block spans exactly k stroke periods, so each
- * k-th of it holds one stroke bottom (a bottom that falls on a segment edge is found
- * in one of the two neighbours: the parabola uses samples across the edge).
- * One native max per stroke and one native min per block: the segments cover the
- * whole block, so the block's raw maximum comes from them, not from another pass.
- */
-export function analyseBlock(buf: Uint16Array, hall: HallCalibration, k: number, out: BlockResult): BlockResult {
-  const s = buf.length / k;
-  const zero = hall.offset * 65535;
-  const g = hall.mmPerUnit / 65535;
-  let sum = 0;
-  let peak = -Infinity;
-  let rawMax = 0;
-  let sharp = 0;
-  for (let j = 0; j < k; j++) {
-    const mm = (refinedPeak(buf, Math.round(j * s), Math.round((j + 1) * s)) - zero) * g;
-    if (segMax > rawMax) rawMax = segMax;
-    sharp += segSharp;
-    if (mm > peak) peak = mm;
-    out.strokeMm[j] = mm;
-    sum += mm;
-  }
-  const min = Math.min.apply(null, buf as any);
-  out.strokes = k;
-  out.rawMax = rawMax;
-  out.rawMin = min;
-  out.peakMm = peak;
-  out.meanMm = sum / k;
-  out.troughMm = (min - zero) * g;
-  out.sharpRaw = sharp / k;
-  return out;
-}
-
-/** Strokes per analysis block at a stroke rate: blocks of about 30 ms. */
 export function strokesPerBlock(rate: number): number {
   return rate < 75 ? 2 : rate < 125 ? 3 : 4;
 }
 
-/** Samples per block are fixed (buffers are allocated once at boot). */
-export const SAMPLES_PER_BLOCK = 96;
+/** Most the fit lifts the bottom above its samples, raw units (0.003 FS ≈ 17 µm). */
+const CORR_CAP = 197;
+
+export class BlockAnalysis {
+  /** strokes per block, samples per stroke */
+  m = 4;
+  n = 24;
+  /** sample phase of the stroke bottom, -1: find it in the next block */
+  p = -1;
+  /** the phase this block's bottoms were taken at (buf[at + j·n] is stroke j's bottom sample) */
+  at = 0;
+  /** deepest sample of the block, raw */
+  hi = 0;
+  /** mean sample half a stroke from the bottom (the retracted end), raw */
+  lo = 0;
+  /** mean bottom of stroke, raw, sub-sample (the controlled quantity) */
+  mean = 0;
+  /** how much the fitted bottom lies above the samples at phase p, raw (≥ 0): add to a sample at p for its stroke's bottom */
+  corr = 0;
+  /** no stroke of the block bottoms out deeper than this, raw (the depth-limit check) */
+  top = 0;
+  /** the block's last stroke's bottom, raw (the one least touched by a transient) */
+  last = 0;
+  private comb = new Uint8Array(SAMPLES_PER_BLOCK);
+  private cv: Convolve;
+  /** per configuration: 1/M, N/2, the fit's factors 1/(2(cos h − 1)), 1/(2 sin h), and 1 − cos(h/2), 1 − cos h */
+  private im = 1;
+  private half = 12;
+  private kc = 0;
+  private ks = 0;
+  private q1 = 0;
+  private q2 = 0;
+
+  constructor(convolve: Convolve) {
+    this.cv = convolve;
+  }
+
+  /** New stroke rate (blocks restart): M strokes per block, the comb, and the bottom to be found again. */
+  configure(rate: number): void {
+    const m = strokesPerBlock(rate);
+    const n = SAMPLES_PER_BLOCK / m;
+    this.m = m;
+    this.n = n;
+    this.p = -1;
+    this.im = 1 / m;
+    this.half = n / 2;
+    const c = this.comb;
+    c.fill(0);
+    for (let i = 0; i < SAMPLES_PER_BLOCK; i += n) c[i] = 1;
+    const h = (2 * Math.PI) / n;
+    this.kc = 1 / (2 * (Math.cos(h) - 1));
+    this.ks = 1 / (2 * Math.sin(h));
+    this.q1 = 1 - Math.cos(h / 2);
+    this.q2 = 1 - Math.cos(h);
+  }
+
+  /**
+   * RMS second difference of the block's samples, raw units: three native lag products
+   * (Σ(x[i+1] − 2x[i] + x[i−1])² = 6R0 − 8R1 + 2R2 around the block, which ends where it
+   * starts: whole strokes). A smooth stroke stays near 0.01 FS (A·h²/√2 for a swing A at
+   * h = 2π/N); noise σ on every sample adds σ·√6 (0.073 FS at σ 0.03 FS; the sensor's own
+   * 0.0008 FS adds 0.002).
+   */
+  roughness(buf: Uint16Array): number {
+    const cv = this.cv;
+    const d2 = (6 * cv(buf, buf, 0) - 8 * cv(buf, buf, 1) + 2 * cv(buf, buf, 2)) / SAMPLES_PER_BLOCK;
+    return d2 > 0 ? Math.sqrt(d2) : 0;
+  }
+
+  /**
+   * Analyse one block (fills hi, lo, mean, corr, top, at). Runs every block: short on
+   * purpose (Espruino reads the text of every statement it runs, or skips, each time).
+   */
+  analyse(buf: Uint16Array): void {
+    const c = this.comb;
+    const n = this.n;
+    const im = this.im;
+    const hi = Math.max.apply(null, buf as any);
+    let p = this.p < 0 ? buf.indexOf(hi) % n : this.p;
+    this.at = p;
+    // per-stroke means of the samples at the bottom phase, either side, and half a stroke away
+    // (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
+    const y0 = this.cv(c, buf, p) * im;
+    const yl = this.cv(c, buf, p + n - 1) * im;
+    const yr = this.cv(c, buf, p + 1) * im;
+    const lo = this.cv(c, buf, p + this.half) * im;
+    // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
+    const ac = (yl + yr - 2 * y0) * this.kc;
+    const as = (yl - yr) * this.ks;
+    const a = Math.sqrt(ac * ac + as * as);
+    let corr = a - ac;
+    if (!(ac > 0)) {
+      // no bottom at p: find it again
+      corr = 0;
+      p = -1;
+    } else if (corr > a * this.q1) {
+      // the bottom lies more than half a sample from p: follow it next block; beyond the
+      // neighbours the fit would extrapolate, so at most a sample's worth (a step in the data,
+      // e.g. a sensor failing mid-block, cannot throw it far)
+      if (corr > a * this.q2) corr = a * this.q2;
+      p = (p + (as > 0 ? n - 1 : 1)) % n;
+    }
+    // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples per
+    // stroke: never more than 0.003 FS (≈ 17 µm) above the samples
+    if (corr > CORR_CAP) corr = CORR_CAP;
+    this.p = p;
+    this.hi = hi;
+    this.lo = lo;
+    this.corr = corr;
+    this.mean = y0 + corr;
+    this.last = buf[this.at + SAMPLES_PER_BLOCK - n] + corr;
+    // the deepest stroke shares the phase and is larger: its fit scales with its swing (and is
+    // capped as well: a stroke of the limit's 3.2 mm swing gains at most ≈ 14 µm)
+    const lift = y0 > lo ? (corr * (hi - lo)) / (y0 - lo) : 0;
+    this.top = hi + (lift < CORR_CAP ? lift : CORR_CAP);
+  }
+}

@@ -25,12 +25,6 @@ export const SOFT_START_FRACTION = 0.9;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
 
-export interface DepthStep {
-  duty: number;
-  inSkin: boolean;
-  notReached: boolean;
-}
-
 export class VoiceCoilDepthController {
   model: StrokeModel;
   kp: number;
@@ -54,7 +48,14 @@ export class VoiceCoilDepthController {
   private blocksRun = 0;
   /** the next update is the soft start's first correction */
   private firstStep = false;
-  private step: DepthStep = { duty: 0, inSkin: false, notReached: false };
+  /** the last block's verdicts: the needle met skin; the depth is short with the drive at its limit */
+  inSkin = false;
+  notReached = false;
+  /** per operating point: Ki/a, Kp/a (dimensionless gains over the model's mm per drive) */
+  private kia = 0;
+  private kpa = 0;
+  /** Ki/a for the soft start's first correction (Ki at most 1) */
+  private kia1 = 0;
 
   constructor(model: StrokeModel, kp: number, ki: number) {
     this.model = model;
@@ -74,6 +75,9 @@ export class VoiceCoilDepthController {
     this.gainNow = interpolate(m.rates, m.gain, rate);
     this.offsetNow = interpolate(m.rates, m.offset, rate);
     this.uFf = (this.setMm - this.offsetNow) / this.gainNow;
+    this.kia = this.ki / this.gainNow;
+    this.kpa = this.kp / this.gainNow;
+    this.kia1 = (this.ki < 1 ? this.ki : 1) / this.gainNow;
     this.uMax = (limitMm - this.offsetNow) / this.gainNow;
     let best = 0;
     for (let i = 1; i < m.rates.length; i++) if (Math.abs(m.rates[i] - rate) < Math.abs(m.rates[best] - rate)) best = i;
@@ -107,47 +111,48 @@ export class VoiceCoilDepthController {
 
   /**
    * One block measured at `peakMm` (the mean of its strokes) while driven at the previous
-   * output: the next block's drive. `settledMm`, the block's last stroke, is the one least
-   * touched by a transient (the first stroke from rest is deeper or shallower than the steady
-   * stroke, by rate): the soft start's first correction uses it, with a gain of at most 1 (a ki
-   * above 1 overshot the soft start's step by 50–60 µm at 1.5 mm), so the loop closes from below.
+   * output: the next block's duty (sets inSkin and notReached). `settledMm`, the block's last
+   * stroke, is the one least touched by a transient (the first stroke from rest is deeper or
+   * shallower than the steady stroke, by rate): the soft start's first correction uses it,
+   * with a gain of at most 1 (a ki above 1 overshot the soft start's step by 50–60 µm at
+   * 1.5 mm), so the loop closes from below. Runs every block: kept short.
    */
-  update(peakMm: number, supplyV: number, settledMm?: number): DepthStep {
-    const out = this.step;
+  update(peakMm: number, supplyV: number, settledMm: number): number {
     // what the needle would have reached in air with the drive it had
-    out.inSkin = this.gainNow * this.u + this.offsetNow - peakMm > SKIN_RESIDUAL_MM;
-    if (this.openLoop) {
-      this.u = Math.min(this.uFf, this.uMax);
-      out.duty = this.toDuty(this.u, supplyV);
-      out.notReached = false;
-      return out;
-    }
-    this.blocksRun++;
-    const uLimit = Math.min(this.uMax, supplyV / (NOMINAL_SUPPLY_V * this.coilFactor));
+    this.inSkin = this.gainNow * this.u + this.offsetNow - peakMm > SKIN_RESIDUAL_MM;
     let e = this.setMm - peakMm;
-    let ki = this.ki;
-    let kp = this.kp;
+    let kia = this.kia;
+    let kpa = this.kpa;
     if (this.firstStep) {
       this.firstStep = false;
-      if (settledMm !== undefined) e = this.setMm - settledMm;
-      if (ki > 1) ki = 1;
-      kp = 0;
+      e = this.setMm - settledMm;
+      kia = this.kia1;
+      kpa = 0;
     }
-    let integ = this.integ + (ki / this.gainNow) * e;
-    let u = this.uFf + integ + (kp / this.gainNow) * e;
-    if (u > uLimit) {
-      u = uLimit;
-      if (e > 0) integ = this.integ; // anti-windup: do not integrate into the limit
+    // u stands for the coil current: the supply and the coil's resistance now set the most it can be
+    const vk = NOMINAL_SUPPLY_V * this.coilFactor;
+    const lim = supplyV / vk < this.uMax ? supplyV / vk : this.uMax;
+    let integ = this.integ + kia * e;
+    let u = this.uFf + integ + kpa * e;
+    // anti-windup: no integration into a limit
+    if (u > lim) {
+      u = lim;
+      if (e > 0) integ = this.integ;
     } else if (u < 0) {
       u = 0;
       if (e < 0) integ = this.integ;
     }
+    if (this.openLoop) {
+      u = this.uFf < this.uMax ? this.uFf : this.uMax;
+      integ = this.integ;
+    }
     this.integ = integ;
     this.u = u;
-    this.saturatedBlocks = u >= uLimit && e > 0.02 ? this.saturatedBlocks + 1 : 0;
-    out.notReached = this.saturatedBlocks >= NOT_REACHED_BLOCKS;
-    out.duty = this.toDuty(u, supplyV);
-    return out;
+    this.blocksRun++;
+    this.saturatedBlocks = u >= lim && e > 0.02 ? this.saturatedBlocks + 1 : 0;
+    this.notReached = this.saturatedBlocks >= NOT_REACHED_BLOCKS;
+    const d = (u * vk) / supplyV;
+    return d > 1 ? 1 : d;
   }
 
   /** End of a run: keep what was learned at this rate. */

@@ -6,6 +6,7 @@ import { PenIo, RAW_HALL, RAW_CURRENT, RAW_NTC } from '../app/pen-io';
 import { Calibration } from '../control/calibration';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { espruinoServices, EspruinoServices } from './espruino-services';
+import { consoleWrite } from './console';
 
 /** The bench actuator: air bottom-of-stroke depth = gain(rate)·u + REST_MM, gain falling above 160 strokes/s. */
 const BENCH = { restMm: -0.8, gain0: 4.0, corner: 160, skinLossMm: 0.25, wobbleMm: 0.04, wobbleHz: 2, hallOffset: 0.3667, hallPerMm: 0.1778 };
@@ -45,8 +46,12 @@ export function createBenchIo(board: string): PenIo {
   let handler: ((b: Uint16Array) => void) | undefined;
   const trough = rawAt(BENCH.restMm);
   // read by the conformance test and `stipple bench` over the REPL: global.stippleCpu
-  // (quoted names: the build keeps them unshortened)
-  const cpu = { 's': 0, 'blocks': 0, 'strokes': 0 };
+  // (quoted names: the build keeps them unshortened); `last` holds the last 64 blocks' times in
+  // µs, so a reader can take their median: a machine shared with other work preempts some blocks
+  // `lastW` the time of each of those blocks spent writing to the console (the Linux build's console
+  // costs a system call per byte and waits for the host; a Pico's USB only copies into its FIFO)
+  const cpu = { 's': 0, 'blocks': 0, 'strokes': 0, 'k': 0, 'last': new Float32Array(64), 'lastW': new Float32Array(64) };
+  let writeS = 0;
   global['stippleCpu'] = cpu;
 
   function fillBlock(): void {
@@ -55,21 +60,26 @@ export function createBenchIo(board: string): PenIo {
     const air = benchGain(rate) * u + BENCH.restMm;
     const loss = BENCH.skinLossMm + BENCH.wobbleMm * Math.sin(2 * Math.PI * BENCH.wobbleHz * t);
     const peak = rawAt(air - loss);
+    // sampling is phase-locked to the strokes: every stroke's bottom at the same sample phase
     const s = SAMPLES_PER_BLOCK / k;
     buf.fill(trough);
-    for (let j = 0; j < k; j++) {
-      const c = j * s + (s >> 1);
+    for (let c = s >> 2; c < SAMPLES_PER_BLOCK; c += s) {
       buf[c - 1] = peak - 40;
       buf[c] = peak;
       buf[c + 1] = peak - 40;
     }
     if (handler) {
       // the firmware's per-block work, timed for the control-CPU budget (docs/control.md)
+      writeS = 0;
       const t0 = getTime();
       handler(buf);
-      cpu.s += getTime() - t0;
+      const dt = getTime() - t0;
+      cpu.s += dt;
+      cpu.last[cpu.blocks & 63] = dt * 1e6;
+      cpu.lastW[cpu.blocks & 63] = writeS * 1e6;
       cpu.blocks++;
       cpu.strokes += k;
+      cpu.k = k;
     }
   }
 
@@ -153,5 +163,11 @@ export function createBenchIo(board: string): PenIo {
     },
     led() {},
   };
-  return Object.assign(io, espruinoServices) as PenIo;
+  const pen = Object.assign(io, espruinoServices) as PenIo;
+  pen.send = function (data) {
+    const t0 = getTime();
+    consoleWrite(data);
+    writeS += getTime() - t0;
+  };
+  return pen;
 }

@@ -3,7 +3,7 @@
 import { PenIo } from '../app/pen-io';
 import { consoleWrite } from './console';
 
-export type EspruinoServices = Pick<PenIo, 'now' | 'every' | 'after' | 'cancel' | 'kickWatchdog' | 'send'>;
+export type EspruinoServices = Pick<PenIo, 'now' | 'every' | 'after' | 'cancel' | 'kickWatchdog' | 'send' | 'convolve'>;
 
 export const espruinoServices: EspruinoServices = {
   now: getTime,
@@ -20,4 +20,5 @@ export const espruinoServices: EspruinoServices = {
     E.kickWatchdog();
   },
   send: consoleWrite,
+  convolve: E.convolve,
 };

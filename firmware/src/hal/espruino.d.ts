@@ -54,6 +54,7 @@ declare const E: {
   on(event: 'packet', cb: (data: any) => void): void;
   CRC32(data: string): number;
   sum(arr: ArrayLike<number>): number;
+  convolve(a: ArrayLike<number>, b: ArrayLike<number>, offset: number): number;
   variance(arr: ArrayLike<number>, mean: number): number;
   enableWatchdog(seconds: number, isAuto: boolean): void;
   kickWatchdog(): void;

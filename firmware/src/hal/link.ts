@@ -1,12 +1,11 @@
 // The host link: console packets (E.on('packet')) go to the protocol dispatcher, and the
 // pen's state changes, faults, warnings and telemetry go out as events. The only place
 // the protocol meets Espruino's globals.
-import { Pen, TelemetryRecord } from '../app/pen';
+import { Pen } from '../app/pen';
 import { Identity } from '../app/identity';
 import { ProtocolApi, clipText } from '../app/protocol-api';
 import { Dispatcher } from '../proto/dispatcher';
 import { STATE_NAMES, WARN_NAMES } from '@stipple/protocol/limits';
-import { consoleWrite } from './console';
 
 /** ms to let the reply drain before a reboot resets the board. */
 const REBOOT_DRAIN_MS = 50;
@@ -24,7 +23,8 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
   });
   const proto = new Dispatcher({
     api: api,
-    write: consoleWrite,
+    // the pen's console (the bench build times these writes: docs/control.md, Budgets)
+    write: pen.io.send,
     crc32: E.CRC32,
     fp: __STIPPLE_SCHEMA_FP__,
     bench: __STIPPLE_PROFILE__ === 'bench',
@@ -40,8 +40,6 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
   });
   let prev = pen.sup.state;
   let prevWarn = 0;
-  // one array reused for every record (TLM_FIELDS order)
-  const v = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   pen.events = {
     state: function (state, fault) {
       const body: any = { state: STATE_NAMES[state], prev: STATE_NAMES[prev], t: Math.round(getTime() * 1000) };
@@ -59,22 +57,7 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
         if (raised & (1 << b)) proto.event('warn', { code: WARN_NAMES[b], t: Math.round(getTime() * 1000) });
       }
     },
-    telemetry: function (r: TelemetryRecord, strokeUm: number[]) {
-      if (!proto.telemetryOn()) return;
-      v[0] = r.t >>> 0;
-      v[1] = r.set;
-      v[2] = r.meas;
-      v[3] = r.rate;
-      v[4] = r.drive;
-      v[5] = r.amps;
-      v[6] = Math.round(r.temp * 10);
-      v[7] = r.state;
-      v[8] = r.fault;
-      v[9] = r.warn;
-      v[10] = r.skin;
-      v[11] = r.n;
-      proto.telemetry(v, strokeUm);
-    },
+    telemetry: proto.telemetry.bind(proto),
   };
   return proto;
 }

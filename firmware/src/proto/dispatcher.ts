@@ -238,7 +238,11 @@ export class Dispatcher {
       for (let k = 0; k < values.length; k++) if (m & (1 << k)) r.push(values[k]);
     }
     if (this.tlmPer && depths) r.push(depths);
-    this.event('tlm', r);
+    // straight into the envelope: a record is digits, commas, minus signs and brackets, so
+    // it needs no escaping as the "b" string (send() would JSON.stringify it once more)
+    const b = JSON.stringify(r);
+    const s = (this.evSeq = this.evSeq >= SEQ_MAX ? 1 : this.evSeq + 1);
+    this.out('{"v":' + PROTOCOL_VERSION + ',"i":"tlm","s":' + s + ',"b":"' + b + '","c":' + (this.o.crc32(b) >>> 0) + '}', 'tlm', s);
   }
 
   /** Subscribed to telemetry? */
@@ -261,7 +265,11 @@ export class Dispatcher {
 
   /** Frame and write: DLE SOH, EVENT header (length in the low 13 bits), envelope JSON. */
   private send(i: string, s: number, b: string): void {
-    const j = '{"v":' + PROTOCOL_VERSION + ',"i":"' + i + '","s":' + s + ',"b":' + JSON.stringify(b) + ',"c":' + (this.o.crc32(b) >>> 0) + '}';
+    this.out('{"v":' + PROTOCOL_VERSION + ',"i":"' + i + '","s":' + s + ',"b":' + JSON.stringify(b) + ',"c":' + (this.o.crc32(b) >>> 0) + '}', i, s);
+  }
+
+  /** Write envelope `j` of message i/s as one EVENT packet (too long: an INTERNAL error instead). */
+  private out(j: string, i: string, s: number): void {
     const n = j.length;
     if (n > PACKET_MAX) {
       if (i !== ERR_ID) this.err(s, 'INTERNAL', i + ' reply too long (' + n + ' bytes)');

@@ -3,6 +3,7 @@
 import { PenIo, DriveVariant } from '../../src/app/pen-io';
 import { Flash } from '../../src/store/flash';
 import { camRampMs } from '../../src/control/cam-speed';
+import { SAMPLES_PER_BLOCK } from '../../src/control/block-analysis';
 
 export class MemoryFlash implements Flash {
   files: { [name: string]: string } = {};
@@ -152,6 +153,11 @@ export class FakeIo implements PenIo {
   cancel(id: number) {
     this.timers = this.timers.filter((x) => x.id !== id);
   }
+  convolve(a: Uint8Array | Uint16Array, b: Uint16Array, offset: number) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * b[(i + offset) % b.length];
+    return s;
+  }
   kickWatchdog() {
     this.kicks++;
   }
@@ -175,10 +181,11 @@ export class FakeIo implements PenIo {
 
 /** A block of Hall samples whose strokes bottom out at `peakMm` (hall: offset 0.3667, 0.1778/mm). */
 export function blockAt(peakMm: number, k: number, troughMm = -0.8): Uint16Array {
-  const raw = (mm: number) => Math.round((0.3667 + mm * 0.1778) * 65535);
-  const buf = new Uint16Array(96);
-  const s = 96 / k;
-  for (let i = 0; i < 96; i++) {
+  // the sensor's output swings 0.01..0.99 of full scale (docs/simulator.md)
+  const raw = (mm: number) => Math.round(Math.min(0.99, Math.max(0.01, 0.3667 + mm * 0.1778)) * 65535);
+  const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+  const s = SAMPLES_PER_BLOCK / k;
+  for (let i = 0; i < SAMPLES_PER_BLOCK; i++) {
     const phase = ((i % s) / s) * 2 * Math.PI;
     const mm = troughMm + ((peakMm - troughMm) * (1 - Math.cos(phase))) / 2;
     buf[i] = raw(mm);

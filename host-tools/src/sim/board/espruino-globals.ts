@@ -272,6 +272,8 @@ export const BOOTSTRAP_SOURCE = String.raw`(function (N, PINS, ALIASES, SERIALS,
   var E = {};
   def(E, 'CRC32', function (d) { return N.crc(bytesOf(d)); });
   def(E, 'sum', function (a) { var s = 0; for (var i = 0; i < a.length; i++) s += +a[i]; return s; });
+  // as jswrap_espruino.c: v += a[i] * b[(i + offset) % b.length] over a
+  def(E, 'convolve', function (a, b, offset) { var s = 0, n = b.length; for (var i = 0; i < a.length; i++) s += a[i] * b[(i + offset) % n]; return s; });
   def(E, 'variance', function (a, mean) { var s = 0; for (var i = 0; i < a.length; i++) { var d = a[i] - mean; s += d * d; } return s / a.length; });
   def(E, 'clip', function (x, lo, hi) { return x < lo ? lo : x > hi ? hi : x; });
   def(E, 'interpolate', function (a, i) {

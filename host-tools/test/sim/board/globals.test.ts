@@ -42,6 +42,9 @@ describe('Espruino globals in the context', () => {
     expect(board.evaluate('E.CRC32(new Uint8Array([104,101,108,108,111]))')).toBe(907060870);
     expect(board.evaluate('E.sum(new Uint8Array([1,2,3,4]))')).toBe(10);
     expect(board.evaluate('E.variance([1,2,3,4], 2.5)')).toBeCloseTo(1.25);
+    // E.convolve as measured on the 2v29 interpreter: Σ a[i]·b[(i + offset) % b.length]
+    expect(board.evaluate('E.convolve(new Uint8Array([1,0,0,0,1,0,0,0]), new Uint16Array([1,2,3,4,5,6,7,8]), 7)')).toBe(12);
+    expect(board.evaluate('E.convolve(new Uint8Array([1,0,0,0,1,0,0,0]), new Uint16Array([1,2,3,4,5,6,7,8]), 1)')).toBe(8);
     expect(board.evaluate('E.clip(5, 0, 3)')).toBe(3);
     expect(board.evaluate('E.interpolate([0, 10, 20], 1.5)')).toBe(15);
     expect(board.evaluate('btoa("hello")')).toBe('aGVsbG8=');
