@@ -443,6 +443,7 @@ describe('Pen: stepper variant', () => {
     const io = new FakeIo('stepper');
     const pen = new Pen(io, store);
     pen.boot();
+    io.advance(0.06); // the boot's homing
     return { pen, io };
   }
   /** A cam stroke block: bottom from the stage, the retracted end 2.5 mm above, clipped at the Hall's 0.01 FS rail. */
@@ -523,4 +524,21 @@ describe('Pen: stepper variant', () => {
     b.io.blockHandler!(camBlock(b.pen.settings.depth, b.io.k));
     expect(b.pen.sup.fault).toBe(FAULT.STALL);
   });
+
+  it('a run asked while the stage homes (SERVICE left mid-run) waits for it: no stroke where the stage was', () => {
+    const { pen, io } = makeStepper();
+    pen.settings.depth = 1.8;
+    pen.start(false);
+    run(io, pen, 1);
+    pen.stop(); // the stage runs home
+    expect(io.stageBusy()).toBe(true);
+    pen.settings.depth = 1.0;
+    expect(pen.start(false)).toBe('');
+    expect(io.camFreq).toBe(0);
+    expect(io.blockHandler).toBeUndefined();
+    io.advance(0.06);
+    expect(io.camFreq).toBeGreaterThan(0);
+    expect(io.stageSteps).toBe(Math.round(1.4 * 1600) - 160);
+  });
 });
+

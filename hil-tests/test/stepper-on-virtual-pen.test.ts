@@ -2,7 +2,9 @@
 // the SERVICE primitives and the virtual gauge only (as a technician's tool would), a
 // host-driven run and a practitioner's handset run both hold depth and stroke rate; the
 // cam ramps up and down without losing a step; a retracted end of stroke below the Hall
-// sensor's range is normal, a disconnected sensor is a fault.
+// sensor's range is normal, a disconnected sensor is a fault. A homing run always ends at
+// the stage's switch: a run asked while one is under way starts from where the stage really
+// is, never past the hard limit.
 import { readFileSync } from 'fs';
 import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
@@ -10,6 +12,11 @@ import { FIRMWARE_BUNDLE } from '@stipple/host-tools/sim/virtual-pen';
 import { stepperCalibrationOnSim } from '../support/stepper-calibration';
 
 const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
+
+/** The deepest stroke's bottom (gauge) in [from, to), mm. */
+function deepest(c: SimPenConnection, from: number, to = Infinity): number {
+  return c.pen.hardware.gauge.strokes(from).filter((r) => r.time < to).reduce((a, r) => Math.max(a, r.bottomMm), -Infinity);
+}
 
 /** Mean bottom of stroke (gauge) and stroke rate over [from, to). */
 function strokesBetween(c: SimPenConnection, from: number, to: number): { meanMm: number; worstMm: number; rate: number; n: number } {
@@ -82,6 +89,29 @@ describe('stepper variant on the virtual pen', () => {
     await link.advance(1.5);
     expect((await link.run(client.status())).state).toBe('READY');
     expect(pen.hardware.stepper.lostFullSteps()).toBe(0);
+  }, 60000);
+
+  it('SERVICE left mid-run and a new run asked while the stage homes: it waits for home, never past the limit', async () => {
+    const { link, client, pen } = c;
+    pen.hardware.conditions.setSkin('normal');
+    await link.run(client.enterService(pen.secret));
+    for (const gapS of [0.1, 1.0]) {
+      await link.run(client.startRun({ depth: 1.8, rate: 120, maxS: 30 }));
+      await link.advance(3.0);
+      expect(deepest(c, link.now - 0.5)).toBeGreaterThan(1.78);
+      await link.run(client.leaveService());
+      await link.advance(gapS);
+      await link.run(client.enterService(pen.secret));
+      const t = link.now;
+      await link.run(client.startRun({ depth: 1.0, rate: 120, maxS: 30 }));
+      await link.advance(3.0);
+      // the stage was still on its way home: the run started from where it really was
+      expect(deepest(c, t)).toBeLessThanOrEqual(1.0 + 0.02);
+      expect(Math.abs(deepest(c, link.now - 0.5) - 1.0)).toBeLessThanOrEqual(0.02);
+      await link.run(client.stopRun());
+      await link.advance(1.5);
+    }
+    await link.run(client.leaveService());
   }, 60000);
 
   it('a disconnected Hall sensor latches SENSOR_RANGE within a block; the stage goes home', async () => {

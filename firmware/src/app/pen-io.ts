@@ -32,10 +32,12 @@ export interface PenIo {
   /** Stepper: move the depth stage by signed steps (hardware-timed pulses). Returns the ms until every queued step is made. */
   stageMove(steps: number): number;
   /**
-   * Stepper: run the depth stage back, from where it should be (`fromSteps`) and a margin
-   * beyond, until its home switch closes: position 0. Moves asked meanwhile follow.
+   * Stepper: run the depth stage back until its home switch closes (at most its whole travel
+   * and a margin): position 0. A homing under way goes on; moves asked meanwhile follow it.
    */
-  stageHome(fromSteps: number): void;
+  stageHome(): void;
+  /** Stepper: the stage is homing or moving (its position is settled only once it is not). */
+  stageBusy(): boolean;
   /** Stepper: average revolution period since the last call (s), 0 when no index edge came. */
   indexPeriod(): number;
   /** Stepper: seconds since the last index edge. */

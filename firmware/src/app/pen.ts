@@ -9,7 +9,7 @@ import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
 import { BlockAnalysis, SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
-import { StageDepthController, STAGE_TRAVEL_STEPS } from '../control/stage-depth';
+import { StageDepthController } from '../control/stage-depth';
 import { CamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
@@ -148,6 +148,8 @@ export class Pen {
   private retunePending = false;
   /** stepper: the stage approach and the cam ramp are done at this time, s */
   private settleT = 0;
+  /** stepper: a run waits for its stage to stand still (a homing under way) before the cam turns */
+  private stageWait = 0;
   private runStart = 0;
   private blocks = 0;
   private airBlocks = 0;
@@ -214,7 +216,7 @@ export class Pen {
     const wasRunning = c.status === 'ok' && (c.data as any).running;
     this.io.driveOff();
     // the stage may be anywhere after a reset: run it home against its switch
-    if (this.io.variant === 'stepper') this.io.stageHome(STAGE_TRAVEL_STEPS);
+    if (this.io.variant === 'stepper') this.io.stageHome();
     const now = this.io.now();
     if (corrupt) this.sup.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
     else if (this.calStatus === 'corrupt') this.sup.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
@@ -271,9 +273,15 @@ export class Pen {
 
   /** Stepper: the depth stage runs home, the needle tip ends inside the cartridge. */
   private homeStage(): void {
+    this.stopStageWait();
     if (this.io.variant !== 'stepper') return;
-    this.io.stageHome(this.stage ? this.stage.position : STAGE_TRAVEL_STEPS);
+    this.io.stageHome();
     if (this.stage) this.stage.homed();
+  }
+
+  private stopStageWait(): void {
+    if (this.stageWait) this.io.cancel(this.stageWait);
+    this.stageWait = 0;
   }
 
   private endRunBookkeeping(): void {
@@ -412,6 +420,18 @@ export class Pen {
       const duty = starting ? this.vc.start(io.supplyV()) : this.vc.retuneDuty(io.supplyV());
       io.strokeStart(rate, cal.stroke.push, duty);
     } else if (this.stage && this.cam) {
+      // the cam turns only once the stage stands still: a homing under way (a reset, a fault,
+      // SERVICE left) ends at its switch first, so no stroke lands where the stage was
+      if (starting && io.stageBusy()) {
+        if (!this.stageWait) {
+          this.stageWait = io.every(10, function () {
+            if (io.stageBusy()) return;
+            self.stopStageWait();
+            self.applySetpoints(true);
+          });
+        }
+        return;
+      }
       this.stage.openLoop = this.openLoop;
       this.cam.openLoop = this.openLoop;
       this.stage.configure(depth, limit);

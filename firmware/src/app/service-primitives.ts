@@ -231,7 +231,7 @@ export class ServicePrimitives {
     if (io.variant === 'stepper') io.camRun(0);
     else io.driveOff();
     if (this.stageAt) {
-      io.stageHome(this.stageAt);
+      io.stageHome();
       this.stageAt = 0;
     }
   }

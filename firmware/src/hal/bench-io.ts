@@ -104,6 +104,9 @@ export function createBenchIo(board: string): PenIo {
       return 0;
     },
     stageHome() {},
+    stageBusy() {
+      return false;
+    },
     indexPeriod() {
       return 0;
     },

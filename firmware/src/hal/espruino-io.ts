@@ -6,6 +6,7 @@ import { PenIo, DriveVariant, RAW_HALL, RAW_CURRENT, RAW_NTC } from '../app/pen-
 import { PinMap } from '../boards/pin-maps';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { camRampHz, camRampMs, CAM_RAMP_TICK_MS } from '../control/cam-speed';
+import { STAGE_TRAVEL_STEPS } from '../control/stage-depth';
 import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog-scaling';
 import { espruinoServices, EspruinoServices } from './espruino-services';
 
@@ -17,7 +18,7 @@ const STAGE_PULSE_MS = 0.16;
 const STAGE_CHUNK_STEPS = 16;
 /** A stopping cam's winding stays energised this long after its last step, ms (the rotor settles on the field). */
 const CAM_STOP_HOLD_MS = 60;
-/** A homing run goes this far past where the stage should be, steps (0.2 mm: lost steps, a reset mid-move). */
+/** A homing run goes this far past the whole travel, steps (0.2 mm: lost steps). */
 const STAGE_HOME_MARGIN_STEPS = 320;
 
 export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: string): PenIo {
@@ -143,10 +144,18 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       if (!stageTimer) pumpStage();
       return stageMs();
     },
-    stageHome(fromSteps) {
-      homing = true;
+    stageBusy() {
+      return homing || !!stagePending || !!stageTimer;
+    },
+    stageHome() {
+      // back until the switch closes, for the whole travel and a margin: never counted from
+      // where the stage should be (a reset, a homing still under way), so a homing always ends
+      // at the switch, and one under way goes on; moves asked before it are dropped
       afterHome = 0;
-      stagePending = -(fromSteps + STAGE_HOME_MARGIN_STEPS);
+      if (!homing) {
+        homing = true;
+        stagePending = -(STAGE_TRAVEL_STEPS + STAGE_HOME_MARGIN_STEPS);
+      }
       if (!stageTimer) pumpStage();
     },
     indexPeriod() {

@@ -86,9 +86,17 @@ export class FakeIo implements PenIo {
     return Math.abs(steps) * 0.4;
   }
   homes = 0;
+  /** the stage moves (or homes) until this time */
+  stageBusyUntil = 0;
+  stageBusy() {
+    return this.t < this.stageBusyUntil;
+  }
+  /** a homing takes this long, s */
+  homeS = 0.05;
   stageHome() {
     this.stageSteps = 0;
     this.homes++;
+    this.stageBusyUntil = this.t + this.homeS;
   }
   indexPeriod() {
     return this.period;
