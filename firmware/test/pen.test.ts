@@ -36,17 +36,17 @@ function runBlocks(io: FakeIo, pen: Pen, n: number, depthOf?: (duty: number, i: 
     io.advance(0.03);
     const d = depthOf ? depthOf(io.duty, i) : 2.8 * io.duty - 0.8 - 0.25;
     io.blockHandler(blockAt(d, io.k));
-    if (pen.sup.state === STATE.FAULT) break;
+    if (pen.supervisor.state === STATE.FAULT) break;
   }
 }
 
 describe('Pen: boot and persistence', () => {
   it('an uncalibrated pen latches UNCALIBRATED and refuses to run, even after a button clear', () => {
     const { pen, io } = makePen({ calibrated: false });
-    expect(pen.sup.state).toBe(STATE.FAULT);
-    expect(pen.sup.fault).toBe(FAULT.UNCALIBRATED);
+    expect(pen.supervisor.state).toBe(STATE.FAULT);
+    expect(pen.supervisor.fault).toBe(FAULT.UNCALIBRATED);
     expect(pen.start(false)).not.toBe('');
-    expect(pen.sup.clear()).toMatch(/technician/);
+    expect(pen.supervisor.clear()).toMatch(/technician/);
     expect(io.driving).toBe(false);
   });
 
@@ -55,7 +55,7 @@ describe('Pen: boot and persistence', () => {
     new RecordStore(flash, crc32).save('cal', CALIBRATION_VERSION, cal);
     flash.files['cal.a'] = flash.files['cal.a'].replace('2.8', '9.9');
     const { pen } = makePen({ flash });
-    expect(pen.sup.fault).toBe(FAULT.STORAGE_CORRUPT);
+    expect(pen.supervisor.fault).toBe(FAULT.STORAGE_CORRUPT);
     expect(pen.start(false)).not.toBe('');
   });
 
@@ -63,15 +63,15 @@ describe('Pen: boot and persistence', () => {
     const a = makePen();
     a.pen.start(false);
     const b = makePen({ flash: a.flash });
-    expect(b.pen.sup.fault).toBe(FAULT.WATCHDOG);
+    expect(b.pen.supervisor.fault).toBe(FAULT.WATCHDOG);
     a.io.volts = 5.0;
   });
 
   it('a calibrated pen with a cartridge is READY, without one IDLE', () => {
     const { pen } = makePen();
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
     pen.cartridge(false);
-    expect(pen.sup.state).toBe(STATE.IDLE);
+    expect(pen.supervisor.state).toBe(STATE.IDLE);
     expect(pen.start(false)).toBe('no cartridge');
   });
 });
@@ -79,16 +79,16 @@ describe('Pen: boot and persistence', () => {
 describe('Pen: running', () => {
   it('holds the depth and counts strokes and dots in skin', () => {
     const { pen, io } = makePen();
-    pen.settings.depth = 1.0;
-    pen.settings.rate = 100;
+    pen.prefs.depth = 1.0;
+    pen.prefs.rate = 100;
     expect(pen.start(false)).toBe('');
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
     runBlocks(io, pen, 30);
     expect(Math.abs(pen.measMm - 1.0)).toBeLessThanOrEqual(0.005);
     expect(pen.counters.cStrokes).toBe(30 * strokesPerBlock(100));
     expect(pen.counters.cDots).toBeGreaterThan(25 * strokesPerBlock(100));
     pen.stop();
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
     expect(io.driving).toBe(false);
   });
 
@@ -97,8 +97,8 @@ describe('Pen: running', () => {
   // made strokes in skin look like strokes in air
   it('the first blocks of a run count as dots with the first settled block', () => {
     const { pen, io } = makePen();
-    pen.settings.depth = 1.0;
-    pen.settings.rate = 100;
+    pen.prefs.depth = 1.0;
+    pen.prefs.rate = 100;
     pen.start(false);
     // the first block looks like air (a transient), the rest is skin
     runBlocks(io, pen, 12, (duty, i) => (i === 0 ? 2.8 * duty - 0.8 : 2.8 * duty - 1.05));
@@ -141,7 +141,7 @@ describe('Pen: running', () => {
       if (what === 'jammed needle' || what === 'open coil' || what === 'shorted coil') {
         // the needle stops moving: every sample the same but for a few LSB of noise; the latch
         // follows a probe of the coil current across one stroke
-        for (let i = 0; i < 5 && pen.sup.state === STATE.RUNNING; i++) {
+        for (let i = 0; i < 5 && pen.supervisor.state === STATE.RUNNING; i++) {
           const base = what === 'jammed needle' ? 30000 : restRaw;
           const buf = new Uint16Array(SAMPLES_PER_BLOCK);
           for (let j = 0; j < SAMPLES_PER_BLOCK; j++) buf[j] = base + 16 * ((j * 7 + i) % 5);
@@ -153,16 +153,16 @@ describe('Pen: running', () => {
       } else {
         runBlocks(io, pen, 20, depthOf);
       }
-      expect(pen.sup.state).toBe(STATE.FAULT);
-      expect(pen.sup.fault).toBe(code);
+      expect(pen.supervisor.state).toBe(STATE.FAULT);
+      expect(pen.supervisor.fault).toBe(code);
       expect(io.driving).toBe(false);
       expect(io.blockHandler).toBeUndefined();
-      expect(pen.sup.log[pen.sup.log.length - 1].x.length).toBeGreaterThan(0);
-      expect(ledPatternName(pen.sup.state, pen.warn)).toBe('fault');
+      expect(pen.supervisor.log[pen.supervisor.log.length - 1].x.length).toBeGreaterThan(0);
+      expect(ledPatternName(pen.supervisor.state, pen.warn)).toBe('fault');
       // a fault stays latched: the run button does nothing until cleared
       expect(pen.start(false)).toBe('fault latched');
-      expect(pen.sup.clear()).toBe('');
-      expect(pen.sup.state).toBe(STATE.READY);
+      expect(pen.supervisor.clear()).toBe('');
+      expect(pen.supervisor.state).toBe(STATE.READY);
     });
   }
 
@@ -170,8 +170,8 @@ describe('Pen: running', () => {
   // depth loop had learned the faulted run's missing force
   it('a run that ends in a fault teaches the depth loop nothing: the next run starts from what the last good run learned', () => {
     const { pen, io } = makePen();
-    pen.settings.depth = 1.0;
-    pen.settings.rate = 100;
+    pen.prefs.depth = 1.0;
+    pen.prefs.rate = 100;
     pen.start(false);
     runBlocks(io, pen, 30);
     pen.stop();
@@ -190,7 +190,7 @@ describe('Pen: running', () => {
       io.advance(0.03);
     }
     io.advance(0.01);
-    expect(pen.sup.fault).toBe(FAULT.TRACKING);
+    expect(pen.supervisor.fault).toBe(FAULT.TRACKING);
     expect(pen.clearFault()).toBe('');
     io.amps = 0.5;
     pen.start(false);
@@ -204,8 +204,8 @@ describe('Pen: running', () => {
     for (const temp of [25, 72]) {
       const { pen, io } = makePen();
       io.temp = temp;
-      pen.settings.depth = 1.0;
-      pen.settings.rate = 100;
+      pen.prefs.depth = 1.0;
+      pen.prefs.rate = 100;
       pen.start(false);
       duties.push(io.duty);
       // the same raw block reads deeper at 72 °C (the span shrank about mid-scale)
@@ -219,12 +219,12 @@ describe('Pen: running', () => {
 
   it('no coil current at the end of a block (needle at rest between strokes) is not an open coil', () => {
     const { pen, io } = makePen();
-    pen.settings.rate = 100;
+    pen.prefs.rate = 100;
     // current flows only during the push, the first half of each stroke; blocks end at phase 0
     io.coilAmps = () => ((io.t * 100) % 1 > 0.05 && (io.t * 100) % 1 < 0.5 ? 0.5 : 0);
     pen.start(false);
     runBlocks(io, pen, 40);
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
   });
 
   it('telemetry reports the coil current as a magnitude (a braking coil carries it backwards)', () => {
@@ -245,7 +245,7 @@ describe('Pen: running', () => {
     pen.telemetryEvery = 10;
     pen.telemetryPerStroke = true;
     pen.events.telemetry = (_v, strokeUm) => records.push(strokeUm!.slice());
-    pen.settings.rate = 60;
+    pen.prefs.rate = 60;
     pen.start(false);
     runBlocks(io, pen, 1, () => 1.5); // one block, 6 strokes at 1.5 mm: no record yet
     pen.stop();
@@ -274,13 +274,13 @@ describe('Pen: running', () => {
       io.advance(0.03);
       io.blockHandler!(i === 4 ? noisy() : blockAt(2.8 * io.duty - 1.05, io.k));
     }
-    expect(pen.sup.state).toBe(STATE.RUNNING);
-    for (let i = 0; i < 8 && pen.sup.state === STATE.RUNNING; i++) {
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    for (let i = 0; i < 8 && pen.supervisor.state === STATE.RUNNING; i++) {
       io.advance(0.03);
       io.blockHandler!(noisy());
     }
-    expect(pen.sup.fault).toBe(FAULT.SENSOR_RANGE);
-    expect(pen.sup.log[pen.sup.log.length - 1].x).toMatch(/noisy/);
+    expect(pen.supervisor.fault).toBe(FAULT.SENSOR_RANGE);
+    expect(pen.supervisor.log[pen.supervisor.log.length - 1].x).toMatch(/noisy/);
   });
 
   it('a frozen sensor is SENSOR_STUCK', () => {
@@ -288,35 +288,35 @@ describe('Pen: running', () => {
     pen.start(false);
     runBlocks(io, pen, 3);
     io.blockHandler!(new Uint16Array(SAMPLES_PER_BLOCK).fill(30000));
-    expect(pen.sup.fault).toBe(FAULT.SENSOR_STUCK);
+    expect(pen.supervisor.fault).toBe(FAULT.SENSOR_STUCK);
   });
 
   it('removing the cartridge while running latches CARTRIDGE_REMOVED', () => {
     const { pen, io } = makePen();
     pen.start(false);
     pen.cartridge(false);
-    expect(pen.sup.fault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(pen.supervisor.fault).toBe(FAULT.CARTRIDGE_REMOVED);
     expect(io.driving).toBe(false);
   });
 
   it('a host-driven run stops within 200 ms of losing heartbeats', () => {
     const { pen, io } = makePen();
-    pen.sup.enterService();
+    pen.supervisor.enterService();
     expect(pen.startHostRun(1.0, 100, 60, false)).toBe('');
     runBlocks(io, pen, 2);
     const lost = io.t;
-    for (let i = 0; i < 10 && pen.sup.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);
-    expect(pen.sup.fault).toBe(FAULT.LINK_LOST);
+    for (let i = 0; i < 10 && pen.supervisor.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);
+    expect(pen.supervisor.fault).toBe(FAULT.LINK_LOST);
     expect(io.t - lost).toBeLessThanOrEqual(0.2);
     expect(HEARTBEAT_TIMEOUT_S).toBeLessThan(0.2);
   });
 
   it('stops at the maximum continuous run time', () => {
     const { pen, io } = makePen();
-    pen.settings.maxRunMin = 1;
+    pen.prefs.maxRunMin = 1;
     pen.start(false);
     io.advance(61);
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
   });
 
   // HIL report (preset switching, depth/speed changes while running): a retune in the middle of
@@ -324,13 +324,13 @@ describe('Pen: running', () => {
   // error (+248 µm overshoot), and restarted the stroke clock mid-push (a truncated stroke).
   it('a depth change while running takes effect at the end of the block in progress, without overshoot', () => {
     const { pen, io } = makePen();
-    pen.settings.depth = 0.8;
-    pen.settings.rate = 100;
+    pen.prefs.depth = 0.8;
+    pen.prefs.rate = 100;
     pen.start(false);
     runBlocks(io, pen, 20); // plant: 2.8·duty − 0.8, 0.25 mm short in skin: the loop learns it
     const before = io.duty;
     for (let i = 0; i < 4; i++) pen.nudgeDepth(0.05);
-    expect(pen.settings.depth).toBeCloseTo(1.0, 6);
+    expect(pen.prefs.depth).toBeCloseTo(1.0, 6);
     expect(io.duty).toBe(before); // not in the middle of a block
     io.advance(0.03);
     io.blockHandler!(blockAt(2.8 * io.duty - 1.05, io.k)); // the block in progress, at the old drive
@@ -349,7 +349,7 @@ describe('Pen: running', () => {
     const rates: number[] = [];
     pen.telemetryEvery = 1;
     pen.events.telemetry = (v) => rates.push(v[3]);
-    pen.settings.rate = 120;
+    pen.prefs.rate = 120;
     pen.start(false);
     runBlocks(io, pen, 5);
     pen.nudgeRate(-5);
@@ -360,7 +360,7 @@ describe('Pen: running', () => {
     expect(rates[rates.length - 1]).toBe(120); // that block ran at 120/s
     runBlocks(io, pen, 1);
     expect(rates[rates.length - 1]).toBe(110);
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
   });
 
   it('threshold constants are the documented ones', () => {
@@ -373,11 +373,11 @@ describe('Handset', () => {
     const { pen, io, handset } = makePen();
     handset.button('run', true, 1);
     handset.button('run', false, 1.1);
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
     handset.button('run', true, 2);
     handset.button('run', false, 2.1);
-    expect(pen.sup.state).toBe(STATE.READY);
-    pen.sup.enterService();
+    expect(pen.supervisor.state).toBe(STATE.READY);
+    pen.supervisor.enterService();
     io.hold(0.3);
     handset.button('run', true, io.t);
     io.advance(1.2);
@@ -391,13 +391,13 @@ describe('Handset', () => {
       handset.button('depthUp', true, i);
       handset.button('depthUp', false, i + 0.1);
     }
-    expect(pen.settings.depth).toBeCloseTo(p.depthMax, 6);
+    expect(pen.prefs.depth).toBeCloseTo(p.depthMax, 6);
     handset.button('speedDown', true, 50);
     handset.button('speedDown', false, 50.1);
-    expect(pen.settings.rate).toBe(p.rate - 5);
+    expect(pen.prefs.rate).toBe(p.rate - 5);
     handset.button('depthUp', true, 60);
     handset.button('speedUp', true, 60.05);
-    expect(pen.settings.preset).toBe(1);
+    expect(pen.prefs.preset).toBe(1);
   });
 
   it('both minus buttons held 2 s clear a fault; the pedal runs while held', () => {
@@ -405,15 +405,15 @@ describe('Handset', () => {
     pen.start(false);
     pen.cartridge(false);
     pen.cartridge(true);
-    expect(pen.sup.state).toBe(STATE.FAULT);
+    expect(pen.supervisor.state).toBe(STATE.FAULT);
     handset.button('speedDown', true, 10);
     handset.button('depthDown', true, 10.1);
     handset.button('depthDown', false, 12.3);
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
     handset.button('pedal', true, 20);
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
     handset.button('pedal', false, 25);
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
   });
 
   it('a cartridge swap starts fresh per-cartridge counters and keeps the lifetime ones', () => {
@@ -461,9 +461,9 @@ describe('Pen: stepper variant', () => {
   function run(io: FakeIo, pen: Pen, seconds: number, bottomOf = (steps: number) => -0.4 + steps / 1600): void {
     const end = io.t + seconds;
     while (io.t < end && io.blockHandler) {
-      io.advance(io.k / pen.setRate());
+      io.advance(io.k / pen.prefs.rate);
       io.period = io.camFreq > 0 ? 400 / io.camFreq : 0;
-      io.age = io.camFreq > 0 ? 0.005 : io.age + io.k / pen.setRate();
+      io.age = io.camFreq > 0 ? 0.005 : io.age + io.k / pen.prefs.rate;
       io.blockHandler(camBlock(bottomOf(io.stageSteps), io.k));
     }
   }
@@ -475,13 +475,13 @@ describe('Pen: stepper variant', () => {
 
   it('a retracted end of stroke on the sensor rail is normal: the stage approaches short, then the loop closes on the setpoint', () => {
     const { pen, io } = makeStepper();
-    pen.settings.depth = 0.5;
-    pen.settings.rate = 120;
+    pen.prefs.depth = 0.5;
+    pen.prefs.rate = 120;
     expect(pen.start(false)).toBe('');
     expect(io.stageSteps).toBe(Math.round(0.9 * 1600) - 160);
     expect(io.camFreq).toBeCloseTo(16000, 6);
     run(io, pen, 3);
-    expect(pen.sup.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.state).toBe(STATE.RUNNING);
     expect(Math.abs(pen.measMm - 0.5)).toBeLessThanOrEqual(0.003);
     expect(pen.counters.cDots).toBe(pen.counters.cStrokes);
   });
@@ -492,7 +492,7 @@ describe('Pen: stepper variant', () => {
       pen.start(false);
       run(io, pen, 1);
       io.blockHandler!(new Uint16Array(SAMPLES_PER_BLOCK).fill(Math.round(level * 65535)));
-      expect(pen.sup.fault).toBe(FAULT.SENSOR_RANGE);
+      expect(pen.supervisor.fault).toBe(FAULT.SENSOR_RANGE);
       expect(io.driving).toBe(false);
       expect(io.stageSteps).toBe(0);
     }
@@ -506,7 +506,7 @@ describe('Pen: stepper variant', () => {
     pen.stop();
     expect(io.camFreq).toBe(0);
     expect(io.homes).toBe(homes + 1);
-    expect(pen.sup.state).toBe(STATE.READY);
+    expect(pen.supervisor.state).toBe(STATE.READY);
   });
 
   it('a cam whose index stops, or that turns much slower than commanded, is STALL', () => {
@@ -515,24 +515,24 @@ describe('Pen: stepper variant', () => {
     run(a.io, a.pen, 2);
     a.io.camFreq = 0; // the index goes quiet: the rotor is blocked
     run(a.io, a.pen, 1);
-    expect(a.pen.sup.fault).toBe(FAULT.STALL);
+    expect(a.pen.supervisor.fault).toBe(FAULT.STALL);
     const b = makeStepper();
     b.pen.start(false);
     run(b.io, b.pen, 2);
     b.io.advance(0.03);
     b.io.period = (400 / b.io.camFreq) * 1.4;
-    b.io.blockHandler!(camBlock(b.pen.settings.depth, b.io.k));
-    expect(b.pen.sup.fault).toBe(FAULT.STALL);
+    b.io.blockHandler!(camBlock(b.pen.prefs.depth, b.io.k));
+    expect(b.pen.supervisor.fault).toBe(FAULT.STALL);
   });
 
   it('a run asked while the stage homes (SERVICE left mid-run) waits for it: no stroke where the stage was', () => {
     const { pen, io } = makeStepper();
-    pen.settings.depth = 1.8;
+    pen.prefs.depth = 1.8;
     pen.start(false);
     run(io, pen, 1);
     pen.stop(); // the stage runs home
     expect(io.stageBusy()).toBe(true);
-    pen.settings.depth = 1.0;
+    pen.prefs.depth = 1.0;
     expect(pen.start(false)).toBe('');
     expect(io.camFreq).toBe(0);
     expect(io.blockHandler).toBeUndefined();

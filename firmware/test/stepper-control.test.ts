@@ -1,9 +1,9 @@
 // The stepper's loops: the cam's STEP-frequency ramp and speed loop, the depth stage's
 // soft start, integrating depth loop and in-air limit.
 import {
-  CamSpeedController, camRampHz, camRampMs, CAM_START_HZ, CAM_RAMP_STEP_HZ, CAM_RAMP_TICK_MS, CAM_RAMP_HZ_PER_S,
+  createCamSpeedController, camRampHz, camRampMs, CAM_START_HZ, CAM_RAMP_STEP_HZ, CAM_RAMP_TICK_MS, CAM_RAMP_HZ_PER_S,
 } from '../src/control/cam-speed';
-import { StageDepthController, MAX_STAGE_STEPS_PER_BLOCK, SOFT_START_MM } from '../src/control/stage-depth';
+import { createStageDepthController, MAX_STAGE_STEPS_PER_BLOCK, SOFT_START_MM } from '../src/control/stage-depth';
 
 const STAGE = { stepsPerMm: 1600, depthAtHome: -0.4, stepsPerRev: 400, lobes: 3 };
 
@@ -43,27 +43,27 @@ describe('cam ramp', () => {
 
 describe('cam speed loop', () => {
   it('feed-forward: STEP frequency = rate / lobes × steps per revolution', () => {
-    const c = new CamSpeedController(400, 3);
+    const c = createCamSpeedController(400, 3);
     expect(c.configure(150)).toBeCloseTo(20000, 6);
     expect(c.period()).toBeCloseTo(0.02, 9);
   });
 
   it('trims a cam turning slowly (a wrong steps/rev) back to the set rate, within ±10 %', () => {
-    const c = new CamSpeedController(400, 3);
+    const c = createCamSpeedController(400, 3);
     let f = c.configure(120);
     // the cam really needs 420 steps per revolution: period = 420 / f
     for (let i = 0; i < 60; i++) f = c.update(420 / f);
     expect(3 / (420 / f)).toBeCloseTo(120, 1);
     expect(c.slipping()).toBe(false);
     // it cannot be trimmed beyond 10 %
-    const d = new CamSpeedController(400, 3);
+    const d = createCamSpeedController(400, 3);
     let g = d.configure(120);
     for (let i = 0; i < 60; i++) g = d.update(600 / g);
     expect(g).toBeLessThanOrEqual(16000 * 1.1 + 16000 * 0.3 * 0.6);
   });
 
   it('a cam much slower than commanded is slipping', () => {
-    const c = new CamSpeedController(400, 3);
+    const c = createCamSpeedController(400, 3);
     c.configure(120);
     c.update(0.025 * 1.3);
     expect(c.slipping()).toBe(true);
@@ -72,7 +72,7 @@ describe('cam speed loop', () => {
   });
 
   it('open loop: feed-forward only', () => {
-    const c = new CamSpeedController(400, 3);
+    const c = createCamSpeedController(400, 3);
     c.openLoop = true;
     const f = c.configure(100);
     expect(c.update(0.04)).toBe(f);
@@ -81,7 +81,7 @@ describe('cam speed loop', () => {
 
 describe('stage depth loop', () => {
   it('soft start: the approach ends short of the setpoint, the loop closes from below without overshoot', () => {
-    const s = new StageDepthController(STAGE, 0.5);
+    const s = createStageDepthController(STAGE, 0.5);
     s.configure(1.0, 2.0);
     const move = s.approach();
     expect(move).toBe(Math.round(1.4 * 1600) - Math.round(SOFT_START_MM * 1600));
@@ -98,7 +98,7 @@ describe('stage depth loop', () => {
   });
 
   it('keeps what it learned across setpoint changes and runs', () => {
-    const s = new StageDepthController(STAGE, 0.5);
+    const s = createStageDepthController(STAGE, 0.5);
     s.configure(1.0, 2.0);
     s.approach();
     const depth = () => -0.4 + s.position / 1600 - 0.05;
@@ -114,7 +114,7 @@ describe('stage depth loop', () => {
   });
 
   it('never commands a position whose in-air stroke ends beyond the hard limit', () => {
-    const s = new StageDepthController(STAGE, 1);
+    const s = createStageDepthController(STAGE, 1);
     s.configure(1.9, 1.5);
     s.approach();
     for (let i = 0; i < 200; i++) s.update(0); // the sensor says far too shallow
@@ -126,7 +126,7 @@ describe('stage depth loop', () => {
   });
 
   it('moves nothing for errors within the dead band, and nothing open loop', () => {
-    const s = new StageDepthController(STAGE, 0.5);
+    const s = createStageDepthController(STAGE, 0.5);
     s.configure(1.0, 2.0);
     s.approach();
     expect(s.update(1.0 - 0.001)).toBe(0);

@@ -58,7 +58,8 @@ export function reservedProps(firmwareDir, rootDir, require, wireSchema) {
   schemaKeys(wireSchema, names);
   for (const k of ['v', 'i', 's', 'b', 'c']) names.add(k);
   for (const f of PERSISTED) add(code(readFileSync(path.join(firmwareDir, f), 'utf8')), MEMBER);
-  for (const f of walk(path.join(firmwareDir, 'src'), [])) add(readFileSync(f, 'utf8'), STRING_IDENT);
+  // string literals in code, not in comments (a name in backticks in a comment is prose)
+  for (const f of walk(path.join(firmwareDir, 'src'), [])) add(code(readFileSync(f, 'utf8')), STRING_IDENT);
   return names;
 }
 

@@ -9,8 +9,8 @@ import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
 import { BlockAnalysis, SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
-import { StageDepthController } from '../control/stage-depth';
-import { CamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
+import { StageDepthController, createStageDepthController } from '../control/stage-depth';
+import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
@@ -88,8 +88,8 @@ export interface PenEvents {
 export class Pen {
   io: PenIo;
   store: RecordStore;
-  sup: Supervisor;
-  settings: Settings = defaultSettings();
+  supervisor: Supervisor;
+  prefs: Settings = defaultSettings();
   presets: Preset[] = DEFAULT_PRESETS.slice();
   counters: Counters = zeroCounters();
   cal: Calibration | undefined;
@@ -181,7 +181,7 @@ export class Pen {
     this.store = store;
     this.an = new BlockAnalysis(io.convolve);
     const self = this;
-    this.sup = new Supervisor({
+    this.supervisor = new Supervisor({
       makeSafe() {
         self.safe();
       },
@@ -201,7 +201,7 @@ export class Pen {
     const c = this.store.load('cnt', COUNTERS_VERSION);
     const cal = this.store.load('cal', CALIBRATION_VERSION);
     let corrupt = '';
-    if (s.status === 'ok') this.settings = s.data;
+    if (s.status === 'ok') this.prefs = s.data;
     else if (s.status === 'corrupt') corrupt += 'settings ';
     if (p.status === 'ok' && Array.isArray(p.data) && p.data.length) this.presets = p.data;
     else if (p.status === 'corrupt') corrupt += 'presets ';
@@ -212,23 +212,23 @@ export class Pen {
       this.savedCal = cal.data;
     }
     else this.calStatus = cal.status === 'ok' ? 'corrupt' : cal.status;
-    this.sup.cartridge = this.io.cartridgePresent();
+    this.supervisor.cartridge = this.io.cartridgePresent();
     const wasRunning = c.status === 'ok' && (c.data as any).running;
     this.io.driveOff();
     // the stage may be anywhere after a reset: run it home against its switch
     if (this.io.variant === 'stepper') this.io.stageHome();
     const now = this.io.now();
-    if (corrupt) this.sup.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
-    else if (this.calStatus === 'corrupt') this.sup.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
-    else if (!this.cal) this.sup.latch(FAULT.UNCALIBRATED, now, 'no calibration');
+    if (corrupt) this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
+    else if (this.calStatus === 'corrupt') this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
+    else if (!this.cal) this.supervisor.latch(FAULT.UNCALIBRATED, now, 'no calibration');
     if (wasRunning) {
       // the previous session ended while running without a clean stop: reset by watchdog or brown-out
       const v = this.io.supplyV();
-      this.sup.latch(v < LIMITS.lowBatteryV ? FAULT.BROWN_OUT : FAULT.WATCHDOG, now, 'reset while running, supply ' + v.toFixed(2) + ' V');
+      this.supervisor.latch(v < LIMITS.lowBatteryV ? FAULT.BROWN_OUT : FAULT.WATCHDOG, now, 'reset while running, supply ' + v.toFixed(2) + ' V');
       this.counters.running = false;
       this.saveCounters();
     }
-    this.sup.evaluate();
+    this.supervisor.evaluate();
     this.lastActivity = now;
     const self = this;
     this.io.every(TICK_MS, function () {
@@ -239,23 +239,23 @@ export class Pen {
   useCalibration(cal: Calibration): void {
     this.cal = cal;
     this.calStatus = 'ok';
-    this.sup.calibrated = true;
+    this.supervisor.calibrated = true;
     this.hallNow.offset = cal.hall.offset;
     this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
     this.coilR = cal.actuator ? cal.actuator.r : 4;
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     if (cal.stage) {
-      this.stage = new StageDepthController(cal.stage, cal.gains.ki);
-      this.cam = new CamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
+      this.stage = createStageDepthController(cal.stage, cal.gains.ki);
+      this.cam = createCamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
     }
   }
 
   preset(): Preset {
-    return this.presets[this.settings.preset] || this.presets[0];
+    return this.presets[this.prefs.preset] || this.presets[0];
   }
 
   limit(): number {
-    return limitFor(this.settings, this.preset());
+    return limitFor(this.prefs, this.preset());
   }
 
   /** Drive off and needle retracted; stops sampling. Called by the supervisor on every fault. */
@@ -266,7 +266,7 @@ export class Pen {
     // a run that ends in a fault teaches the depth loop nothing: it may have learned the fault
     if (this.vc) this.vc.abandon();
     this.homeStage();
-    if (this.sup && this.running()) this.endRunBookkeeping();
+    if (this.supervisor && this.isRunning()) this.endRunBookkeeping();
     this.hostRun = false;
     if (this.onSafe) this.onSafe();
   }
@@ -291,13 +291,13 @@ export class Pen {
     this.counters.cRunS += dt;
     this.counters.runS += dt;
     this.counters.running = false;
-    this.counters.faults = this.sup.faultCount;
+    this.counters.faults = this.supervisor.faultCount;
     this.saveCounters();
   }
 
   /** Is the needle stroking (a practitioner run, or a host-driven run in SERVICE)? */
-  running(): boolean {
-    return this.sup.state === STATE.RUNNING || (this.sup.state === STATE.SERVICE && this.hostRun);
+  isRunning(): boolean {
+    return this.supervisor.state === STATE.RUNNING || (this.supervisor.state === STATE.SERVICE && this.hostRun);
   }
 
   /**
@@ -305,19 +305,14 @@ export class Pen {
    * missing/corrupt calibration may stay latched: that is what a technician is fixing.
    */
   serviceMotionBlocker(): string {
-    if (!this.sup.cartridge) return 'no cartridge';
-    if (this.sup.fault !== FAULT.NONE && !faultNeedsTechnician(this.sup.fault)) return 'fault ' + this.sup.fault + ' latched: clear it first';
+    if (!this.supervisor.cartridge) return 'no cartridge';
+    if (this.supervisor.fault !== FAULT.NONE && !faultNeedsTechnician(this.supervisor.fault)) return 'fault ' + this.supervisor.fault + ' latched: clear it first';
     return '';
-  }
-
-  /** Why a run in SERVICE may not start, or '': it also needs a (possibly trial) calibration. */
-  serviceBlocker(): string {
-    return this.cal ? this.serviceMotionBlocker() : 'not calibrated';
   }
 
   /** A host-driven run (SERVICE or bench build) at its own setpoints, for at most maxS seconds. */
   startHostRun(depth: number, rate: number, maxS: number, openLoop: boolean): string {
-    if (this.running()) return 'already running';
+    if (this.isRunning()) return 'already running';
     if (depth > this.limit()) return 'depth ' + depth + ' mm is beyond the hard limit ' + this.limit() + ' mm';
     this.hostSet.depth = depth;
     this.hostSet.rate = rate;
@@ -328,10 +323,11 @@ export class Pen {
 
   /** Start a run (handset, or host in SERVICE/bench). Returns '' or why not. */
   start(byHost: boolean): string {
-    if (this.running()) return '';
-    const inService = this.sup.state === STATE.SERVICE;
+    if (this.isRunning()) return '';
+    const inService = this.supervisor.state === STATE.SERVICE;
     if (inService && !byHost) return 'in SERVICE mode';
-    const why = inService ? this.serviceBlocker() : this.sup.run();
+    // a run in SERVICE also needs a (possibly trial) calibration
+    const why = inService ? (this.cal ? this.serviceMotionBlocker() : 'not calibrated') : this.supervisor.run();
     if (why) return why;
     this.hostRun = byHost;
     // open loop is a host diagnostic (startHostRun sets it); a handset run always closes the loops
@@ -363,7 +359,7 @@ export class Pen {
   }
 
   stop(): void {
-    if (this.running()) {
+    if (this.isRunning()) {
       // stepper: the cam ramps down (no lost steps) while the stage runs home
       if (this.io.variant === 'stepper') this.io.camRun(0);
       else this.io.driveOff();
@@ -372,7 +368,7 @@ export class Pen {
       if (this.vc) this.vc.stop();
       this.endRunBookkeeping();
       // a host run in SERVICE stays in SERVICE
-      if (this.sup.state === STATE.RUNNING) this.sup.stop();
+      if (this.supervisor.state === STATE.RUNNING) this.supervisor.stop();
     }
     this.stopProbe();
     this.hostRun = false;
@@ -380,25 +376,16 @@ export class Pen {
     this.setWarn(this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR));
   }
 
-  /** Depth setpoint now, mm (never beyond the hard limit). */
-  setDepth(): number {
-    return this.setDepthWithin(this.limit());
-  }
-
-  /** The same, with the hard limit already looked up (the per-block path). */
+  /** Depth setpoint now within the hard limit already looked up, mm. */
   private setDepthWithin(limit: number): number {
-    return Math.min(this.hostRun ? this.hostSet.depth : this.settings.depth, limit);
-  }
-
-  setRate(): number {
-    return this.hostRun ? this.hostSet.rate : this.settings.rate;
+    return Math.min(this.hostRun ? this.hostSet.depth : this.prefs.depth, limit);
   }
 
   /** Push the current setpoints to the loops and (re)start the hardware stroke clock. */
   private applySetpoints(starting: boolean): void {
     const io = this.io;
     const cal = this.cal as Calibration;
-    const rate = this.setRate();
+    const rate = this.hostRun ? this.hostSet.rate : this.prefs.rate;
     const limit = this.limit();
     const depth = this.setDepthWithin(limit);
     const self = this;
@@ -455,7 +442,7 @@ export class Pen {
    * the next one at the new.
    */
   retune(): void {
-    if (this.running()) this.retunePending = true;
+    if (this.isRunning()) this.retunePending = true;
   }
 
   /**
@@ -557,7 +544,7 @@ export class Pen {
     // a sensor freezing mid-block looks like this for one block, then reads frozen (SENSOR_STUCK):
     // the coil current is probed across the next stroke at once, and judged on a second such block
     if (still === 1) this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
-    else if (this.probeVerdict) this.sup.latch(this.probeVerdict, this.io.now(), this.probeWhy);
+    else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, this.io.now(), this.probeWhy);
   }
 
   /**
@@ -576,13 +563,13 @@ export class Pen {
       : code === FAULT.UNDER_VOLTAGE ? 'supply ' + (x as number).toFixed(2) + ' V'
       : code === FAULT.OVER_CURRENT ? 'coil ' + (x as number).toFixed(2) + ' A'
       : 'depth error ' + (x as number).toFixed(3) + ' mm';
-    this.sup.latch(code, now, ctx);
+    this.supervisor.latch(code, now, ctx);
   }
 
   /** Every 4th block: a noisy Hall, temperature, the coil's thermal estimate, the cam's index. True when one latched a fault. */
   private slowChecks(now: number, settled: boolean, buf: Uint16Array): boolean {
     const io = this.io;
-    const sup = this.sup;
+    const sup = this.supervisor;
     // voice coil: the needle bar is a mass on springs, its stroke is smooth; a rough signal,
     // check after check, is noise on the Hall (a cable, its shield, the supply): the depth it
     // reads cannot be trusted (docs/safety.md H2b). The stepper's cam-driven stroke is clipped
@@ -626,7 +613,7 @@ export class Pen {
     const period = this.io.indexPeriod();
     if (!settled) return;
     if (period > CAM_SLIP_RATIO * cam.period()) {
-      this.sup.latch(FAULT.STALL, this.io.now(), 'cam slipping: ' + (cam.lobes / period).toFixed(1) + ' strokes/s of ' + this.rateNow);
+      this.supervisor.latch(FAULT.STALL, this.io.now(), 'cam slipping: ' + (cam.lobes / period).toFixed(1) + ' strokes/s of ' + this.rateNow);
       return;
     }
     // the cam drives the needle positively: skin does not change the stroke's shape, so the
@@ -660,8 +647,8 @@ export class Pen {
     v[4] = Math.round(this.drive * 1000);
     v[5] = Math.round((a < 0 ? -a : a) * 1000); // mA is a magnitude (0..20000): braking current flows backwards
     v[6] = Math.round(this.tempC * 10);
-    v[7] = this.sup.state;
-    v[8] = this.sup.fault;
+    v[7] = this.supervisor.state;
+    v[8] = this.supervisor.fault;
     v[9] = this.warn;
     v[10] = inSkin ? tc : 0;
     v[11] = tc;
@@ -741,20 +728,20 @@ export class Pen {
   housekeeping(): void {
     this.io.kickWatchdog();
     const now = this.io.now();
-    const st = this.sup.state;
+    const st = this.supervisor.state;
     this.tick = (this.tick + 1) & 15;
     if (this.onTick) this.onTick(now);
-    this.io.led(now - this.lastActivity > this.settings.autoOffMin * 60 ? 0 : ledColour(st, this.sup.fault, this.warn, this.tick));
-    if (this.running()) {
+    this.io.led(now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.fault, this.warn, this.tick));
+    if (this.isRunning()) {
       if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
-        this.sup.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
+        this.supervisor.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
         return;
       }
       if (this.hostRun && now > this.hostSet.endS) {
         this.stop();
         return;
       }
-      if (now - this.runStart > this.settings.maxRunMin * 60) {
+      if (now - this.runStart > this.prefs.maxRunMin * 60) {
         this.stop();
         return;
       }
@@ -781,10 +768,10 @@ export class Pen {
 
   /** The cartridge switch changed. Removing it while running is a fault; a new one starts fresh per-cartridge counters. */
   cartridge(present: boolean): void {
-    const was = this.sup.cartridge;
-    this.sup.cartridge = present;
-    if (!present && this.sup.state === STATE.RUNNING) {
-      this.sup.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
+    const was = this.supervisor.cartridge;
+    this.supervisor.cartridge = present;
+    if (!present && this.supervisor.state === STATE.RUNNING) {
+      this.supervisor.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
     }
     if (present && !was) {
       const c = this.counters;
@@ -796,60 +783,64 @@ export class Pen {
         this.dirty = true;
       }
     }
-    this.sup.evaluate();
+    this.supervisor.evaluate();
   }
 
   /** Setpoint changes from the handset, limited to the preset's range. */
   nudgeDepth(deltaMm: number): void {
     const p = this.preset();
-    this.settings.depth = roundDepth(clamp(this.settings.depth + deltaMm, p.depthMin, Math.min(p.depthMax, this.limit())));
-    this.settingsChanged();
+    this.prefs.depth = roundDepth(clamp(this.prefs.depth + deltaMm, p.depthMin, Math.min(p.depthMax, this.limit())));
+    this.setSettings(this.prefs);
   }
 
   nudgeRate(delta: number): void {
     const p = this.preset();
-    this.settings.rate = clamp(this.settings.rate + delta, p.rateMin, p.rateMax);
-    this.settingsChanged();
+    this.prefs.rate = clamp(this.prefs.rate + delta, p.rateMin, p.rateMax);
+    this.setSettings(this.prefs);
   }
 
   selectPreset(index: number): boolean {
     if (index < 0 || index >= this.presets.length) return false;
     const p = this.presets[index];
-    this.settings.preset = index;
-    this.settings.depth = Math.min(p.depth, this.limit());
-    this.settings.rate = p.rate;
-    this.settingsChanged();
+    this.prefs.preset = index;
+    this.prefs.depth = Math.min(p.depth, this.limit());
+    this.prefs.rate = p.rate;
+    this.setSettings(this.prefs);
     return true;
   }
 
-  private settingsChanged(): void {
+  /** New settings (handset, or host after validation): retune a run, save them. */
+  setSettings(s: Settings): void {
+    this.prefs = s;
     this.lastActivity = this.io.now();
     this.retune();
-    this.store.save('set', SETTINGS_VERSION, this.settings);
-  }
-
-  /** Replace the settings (host, validated before). */
-  setSettings(s: Settings): void {
-    this.settings = s;
-    this.settingsChanged();
+    this.store.save('set', SETTINGS_VERSION, s);
   }
 
   setPresets(list: Preset[]): boolean {
     for (let i = 0; i < list.length; i++) if (!isPreset(list[i])) return false;
     this.presets = list;
     this.store.save('pre', PRESETS_VERSION, list);
-    if (this.settings.preset >= list.length) this.selectPreset(0);
+    if (this.prefs.preset >= list.length) this.selectPreset(0);
     return true;
   }
 
   saveCounters(): void {
-    this.counters.faults = this.sup.faultCount;
+    this.counters.faults = this.supervisor.faultCount;
     this.store.save('cnt', COUNTERS_VERSION, this.counters);
   }
 
-  /** Write a new calibration (SERVICE). The old one stays in the other slot for restore. */
-  writeCalibration(cal: Calibration): string {
+  /**
+   * Write a new calibration (SERVICE; the old one stays in the other slot for restore), or
+   * with `trial` use it in RAM only, for verification runs in SERVICE (dropped on leaving).
+   */
+  writeCalibration(cal: Calibration, trial?: boolean): string {
     if (!isCalibration(cal)) return 'calibration record is malformed';
+    if (trial) {
+      if (this.isRunning()) return 'stop the run first';
+      this.useCalibration(cal);
+      return '';
+    }
     if (!this.store.save('cal', CALIBRATION_VERSION, cal)) return 'flash write failed';
     const back = this.store.load('cal', CALIBRATION_VERSION);
     if (back.status !== 'ok' || JSON.stringify(back.data) !== JSON.stringify(cal)) return 'read-back mismatch';
@@ -858,21 +849,13 @@ export class Pen {
     return '';
   }
 
-  /** Use a calibration in RAM only, for verification runs in SERVICE (dropped on leaving SERVICE). */
-  tryCalibration(cal: Calibration): string {
-    if (!isCalibration(cal)) return 'calibration record is malformed';
-    if (this.running()) return 'stop the run first';
-    this.useCalibration(cal);
-    return '';
-  }
-
   enterService(): string {
-    return this.sup.enterService();
+    return this.supervisor.enterService();
   }
 
   /** Leave SERVICE: stop everything; a trial calibration gives way to the one in flash. */
   leaveService(): void {
-    if (this.sup.state !== STATE.SERVICE) return;
+    if (this.supervisor.state !== STATE.SERVICE) return;
     if (this.cal !== this.savedCal) {
       if (this.savedCal) this.useCalibration(this.savedCal);
       else {
@@ -880,36 +863,30 @@ export class Pen {
         this.vc = undefined;
         this.stage = undefined;
         this.cam = undefined;
-        this.sup.calibrated = false;
+        this.supervisor.calibrated = false;
         this.calStatus = this.calStatus === 'corrupt' ? 'corrupt' : 'missing';
       }
     }
-    this.sup.leaveService();
+    this.supervisor.leaveService();
   }
 
   /** Clear the latched fault (handset sequence, or host in SERVICE): '' or why not. */
   clearFault(): string {
-    if (this.sup.fault === FAULT.NONE) return 'no fault latched';
+    if (this.supervisor.fault === FAULT.NONE) return 'no fault latched';
     const v = this.io.supplyV();
-    if ((this.sup.fault === FAULT.UNDER_VOLTAGE || this.sup.fault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
+    if ((this.supervisor.fault === FAULT.UNDER_VOLTAGE || this.supervisor.fault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
     const t = this.io.coilTempC();
-    if (this.sup.fault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
-    if (this.sup.fault === FAULT.OVER_TEMP) this.tempEst = t;
+    if (this.supervisor.fault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
+    if (this.supervisor.fault === FAULT.OVER_TEMP) this.tempEst = t;
     const raw = this.io.hallRaw() * 65535;
-    if (this.sup.fault === FAULT.SENSOR_RANGE && (raw > LIMITS.rawHigh || raw < LIMITS.rawLow)) return 'hall sensor still out of range: ' + Math.round(raw);
-    if (faultNeedsTechnician(this.sup.fault) && !this.savedCal) return 'needs a technician: write a calibration first';
-    return this.sup.clear();
-  }
-
-  restoreCalibration(): string {
-    const prev = this.store.loadPrevious('cal', CALIBRATION_VERSION);
-    if (prev.status !== 'ok' || !isCalibration(prev.data)) return 'no previous calibration';
-    return this.writeCalibration(prev.data);
+    if (this.supervisor.fault === FAULT.SENSOR_RANGE && (raw > LIMITS.rawHigh || raw < LIMITS.rawLow)) return 'hall sensor still out of range: ' + Math.round(raw);
+    if (faultNeedsTechnician(this.supervisor.fault) && !this.savedCal) return 'needs a technician: write a calibration first';
+    return this.supervisor.clear();
   }
 
   /** Run/stop held: everything stops and the needle retracts, whatever the state. */
   estop(): void {
-    if (this.sup.state === STATE.RUNNING) this.stop();
+    if (this.supervisor.state === STATE.RUNNING) this.stop();
     else this.safe();
   }
 

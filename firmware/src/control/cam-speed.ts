@@ -34,53 +34,59 @@ export function camRampMs(f: number, target: number): number {
   return n * CAM_RAMP_TICK_MS;
 }
 
-export class CamSpeedController {
-  stepsPerRev: number;
-  lobes: number;
-  kp = 0.3;
-  ki = 0.3;
-  openLoop = false;
-  private ffFreq = 0;
-  private integ = 0;
-  private targetPeriod = 0;
-  /** the last measured revolution period, s (0: none yet) */
-  measured = 0;
+/** The cam speed loop of a stepper pen (the class is made here: no RAM on a voice-coil pen, docs/control.md Budgets). */
+export function createCamSpeedController(stepsPerRev: number, lobes: number) {
+  class CamSpeedController {
+    stepsPerRev: number;
+    lobes: number;
+    kp = 0.3;
+    ki = 0.3;
+    openLoop = false;
+    private ffFreq = 0;
+    private integ = 0;
+    private targetPeriod = 0;
+    /** the last measured revolution period, s (0: none yet) */
+    measured = 0;
 
-  constructor(stepsPerRev: number, lobes: number) {
-    this.stepsPerRev = stepsPerRev;
-    this.lobes = lobes;
-  }
+    constructor(stepsPerRev: number, lobes: number) {
+      this.stepsPerRev = stepsPerRev;
+      this.lobes = lobes;
+    }
 
-  /** STEP frequency (Hz) for a stroke rate, with what the loop learned so far at this rate. */
-  configure(rate: number): number {
-    const ff = (rate / this.lobes) * this.stepsPerRev;
-    if (ff !== this.ffFreq) this.integ = 0;
-    this.ffFreq = ff;
-    this.targetPeriod = this.lobes / rate;
-    this.measured = 0;
-    return ff + this.integ;
-  }
+    /** STEP frequency (Hz) for a stroke rate, with what the loop learned so far at this rate. */
+    configure(rate: number): number {
+      const ff = (rate / this.lobes) * this.stepsPerRev;
+      if (ff !== this.ffFreq) this.integ = 0;
+      this.ffFreq = ff;
+      this.targetPeriod = this.lobes / rate;
+      this.measured = 0;
+      return ff + this.integ;
+    }
 
-  /** Measured revolution period (s) over the last block: the STEP frequency for the next block. */
-  update(period: number): number {
-    this.measured = period;
-    if (this.openLoop || !(period > 0)) return this.ffFreq + this.integ;
-    // relative speed error: positive when the cam turns too slowly
-    const e = (period - this.targetPeriod) / this.targetPeriod;
-    const lim = 0.1 * this.ffFreq;
-    let integ = this.integ + this.ki * e * this.ffFreq;
-    integ = integ > lim ? lim : integ < -lim ? -lim : integ;
-    this.integ = integ;
-    return this.ffFreq + integ + this.kp * e * this.ffFreq;
-  }
+    /** Measured revolution period (s) over the last block: the STEP frequency for the next block. */
+    update(period: number): number {
+      this.measured = period;
+      if (this.openLoop || !(period > 0)) return this.ffFreq + this.integ;
+      // relative speed error: positive when the cam turns too slowly
+      const e = (period - this.targetPeriod) / this.targetPeriod;
+      const lim = 0.1 * this.ffFreq;
+      let integ = this.integ + this.ki * e * this.ffFreq;
+      integ = integ > lim ? lim : integ < -lim ? -lim : integ;
+      this.integ = integ;
+      return this.ffFreq + integ + this.kp * e * this.ffFreq;
+    }
 
-  /** Is the cam slipping (turning much slower than commanded)? */
-  slipping(): boolean {
-    return this.measured > CAM_SLIP_RATIO * this.targetPeriod;
-  }
+    /** Is the cam slipping (turning much slower than commanded)? */
+    slipping(): boolean {
+      return this.measured > CAM_SLIP_RATIO * this.targetPeriod;
+    }
 
-  /** Expected revolution period at the set rate (s). */
-  period(): number {
-    return this.targetPeriod;
+    /** Expected revolution period at the set rate (s). */
+    period(): number {
+      return this.targetPeriod;
+    }
   }
+  return new CamSpeedController(stepsPerRev, lobes);
 }
+
+export type CamSpeedController = ReturnType<typeof createCamSpeedController>;

@@ -21,69 +21,75 @@ export const STAGE_HOLD_STEPS = 4800;
 /** The whole stage travel, steps: 3.2 mm at 1600 steps/mm (docs/hardware.md). Homing from an unknown position runs this far. */
 export const STAGE_TRAVEL_STEPS = 5120;
 
-export class StageDepthController {
-  cal: StageCalibration;
-  gain: number;
-  openLoop = false;
-  /** stage position in steps from home, as commanded */
-  position = 0;
-  private setMm = 1;
-  private maxSteps = 0;
-  private ffSteps = 0;
-  /** correction learned by the loop on top of the feed-forward, steps */
-  private learned = 0;
+/** The stage loop of a stepper pen (the class is made here: no RAM on a voice-coil pen, docs/control.md Budgets). */
+export function createStageDepthController(cal: StageCalibration, gain: number) {
+  class StageDepthController {
+    cal: StageCalibration;
+    gain: number;
+    openLoop = false;
+    /** stage position in steps from home, as commanded */
+    position = 0;
+    private setMm = 1;
+    private maxSteps = 0;
+    private ffSteps = 0;
+    /** correction learned by the loop on top of the feed-forward, steps */
+    private learned = 0;
 
-  constructor(cal: StageCalibration, gain: number) {
-    this.cal = cal;
-    this.gain = gain;
-  }
+    constructor(cal: StageCalibration, gain: number) {
+      this.cal = cal;
+      this.gain = gain;
+    }
 
-  /** New setpoint or limit (then approach() to start a run, or retune() while running). */
-  configure(setMm: number, limitMm: number): void {
-    const c = this.cal;
-    this.setMm = Math.min(setMm, limitMm);
-    this.maxSteps = Math.floor((limitMm - c.depthAtHome) * c.stepsPerMm);
-    this.ffSteps = Math.round((this.setMm - c.depthAtHome) * c.stepsPerMm);
-  }
+    /** New setpoint or limit (then approach() to start a run, or retune() while running). */
+    configure(setMm: number, limitMm: number): void {
+      const c = this.cal;
+      this.setMm = Math.min(setMm, limitMm);
+      this.maxSteps = Math.floor((limitMm - c.depthAtHome) * c.stepsPerMm);
+      this.ffSteps = Math.round((this.setMm - c.depthAtHome) * c.stepsPerMm);
+    }
 
-  /** While running: the move that keeps the learned correction at the new setpoint. */
-  retune(): number {
-    return this.moveTo(this.ffSteps + this.learned);
-  }
+    /** While running: the move that keeps the learned correction at the new setpoint. */
+    retune(): number {
+      return this.moveTo(this.ffSteps + this.learned);
+    }
 
-  /** Steps to move before the run starts: SOFT_START_MM short of the learned position. */
-  approach(): number {
-    return this.moveTo(this.ffSteps + this.learned - Math.round(SOFT_START_MM * this.cal.stepsPerMm));
-  }
+    /** Steps to move before the run starts: SOFT_START_MM short of the learned position. */
+    approach(): number {
+      return this.moveTo(this.ffSteps + this.learned - Math.round(SOFT_START_MM * this.cal.stepsPerMm));
+    }
 
-  /** One block measured at `meanMm`: signed steps to move the stage now. */
-  update(meanMm: number): number {
-    if (this.openLoop) return 0;
-    let want = Math.round(this.gain * (this.setMm - meanMm) * this.cal.stepsPerMm);
-    if (want < STAGE_DEADBAND_STEPS && want > -STAGE_DEADBAND_STEPS) return 0;
-    if (want > MAX_STAGE_STEPS_PER_BLOCK) want = MAX_STAGE_STEPS_PER_BLOCK;
-    if (want < -MAX_STAGE_STEPS_PER_BLOCK) want = -MAX_STAGE_STEPS_PER_BLOCK;
-    const moved = this.moveTo(this.position + want);
-    this.learned = this.position - this.ffSteps;
-    return moved;
-  }
+    /** One block measured at `meanMm`: signed steps to move the stage now. */
+    update(meanMm: number): number {
+      if (this.openLoop) return 0;
+      let want = Math.round(this.gain * (this.setMm - meanMm) * this.cal.stepsPerMm);
+      if (want < STAGE_DEADBAND_STEPS && want > -STAGE_DEADBAND_STEPS) return 0;
+      if (want > MAX_STAGE_STEPS_PER_BLOCK) want = MAX_STAGE_STEPS_PER_BLOCK;
+      if (want < -MAX_STAGE_STEPS_PER_BLOCK) want = -MAX_STAGE_STEPS_PER_BLOCK;
+      const moved = this.moveTo(this.position + want);
+      this.learned = this.position - this.ffSteps;
+      return moved;
+    }
 
-  /** Move to `target` steps, kept within home..the in-air limit; returns the signed move. */
-  private moveTo(target: number): number {
-    if (target > this.maxSteps) target = this.maxSteps;
-    if (target < 0) target = 0;
-    const steps = target - this.position;
-    this.position = target;
-    return steps;
-  }
+    /** Move to `target` steps, kept within home..the in-air limit; returns the signed move. */
+    private moveTo(target: number): number {
+      if (target > this.maxSteps) target = this.maxSteps;
+      if (target < 0) target = 0;
+      const steps = target - this.position;
+      this.position = target;
+      return steps;
+    }
 
-  /** The stage went home (the hardware runs it back to the home switch). */
-  homed(): void {
-    this.position = 0;
-  }
+    /** The stage went home (the hardware runs it back to the home switch). */
+    homed(): void {
+      this.position = 0;
+    }
 
-  /** Stage position as a fraction of the hold span (telemetry's drive field). */
-  level(): number {
-    return this.position / STAGE_HOLD_STEPS;
+    /** Stage position as a fraction of the hold span (telemetry's drive field). */
+    level(): number {
+      return this.position / STAGE_HOLD_STEPS;
+    }
   }
+  return new StageDepthController(cal, gain);
 }
+
+export type StageDepthController = ReturnType<typeof createStageDepthController>;

@@ -13,12 +13,9 @@ export const espruinoServices: EspruinoServices = {
   after(ms, fn) {
     return setTimeout(fn, ms);
   },
-  cancel(id) {
-    clearTimeout(id);
-  },
-  kickWatchdog() {
-    E.kickWatchdog();
-  },
+  // the natives themselves: a wrapper function would sit in RAM
+  cancel: clearTimeout,
+  kickWatchdog: E.kickWatchdog,
   send: consoleWrite,
   convolve: E.convolve,
 };

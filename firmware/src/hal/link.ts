@@ -38,7 +38,7 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
   E.on('packet', function (p: any) {
     proto.handleFrame(p);
   });
-  let prev = pen.sup.state;
+  let prev = pen.supervisor.state;
   let prevWarn = 0;
   pen.events = {
     state: function (state, fault) {

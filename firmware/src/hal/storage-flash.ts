@@ -1,17 +1,8 @@
-// The record store's Flash on Espruino's Storage (journaling flash file system).
+// The record store's Flash on Espruino's Storage (journaling flash file system): the
+// module itself, whose read/write/erase are what Flash asks for (a wrapper object would
+// only add functions to the pen's RAM).
 import { Flash } from '../store/flash';
 
 export function storageFlash(): Flash {
-  const storage = require('Storage');
-  return {
-    read(name) {
-      return storage.read(name);
-    },
-    write(name, data) {
-      return storage.write(name, data);
-    },
-    erase(name) {
-      storage.erase(name);
-    },
-  };
+  return require('Storage') as Flash;
 }

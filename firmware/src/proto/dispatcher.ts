@@ -57,10 +57,6 @@ export function requestFlags(id: string): number {
   return -1;
 }
 
-function protoErr(code: string, msg: string): any {
-  return { code: code, msg: msg };
-}
-
 export class Dispatcher {
   private o: DispatcherOptions;
   /** seq of the last executed request (a repeat is answered DUPLICATE). */
@@ -158,17 +154,6 @@ export class Dispatcher {
         this.locked = false;
         return Object.assign({ pv: PROTOCOL_VERSION, fp: this.o.fp }, api.info());
       }
-      case 'status': return api.status();
-      case 'getConfig': return api.getConfig();
-      case 'setConfig': return api.setConfig(b);
-      case 'getPresets': return api.getPresets();
-      case 'setPreset': return api.setPreset(b);
-      case 'deletePreset': return api.deletePreset(b);
-      case 'getLimits': return api.getLimits();
-      case 'setLimit': return api.setLimit(b);
-      case 'getCounters': return api.getCounters();
-      case 'getFaults': return api.getFaults();
-      case 'clearFaults': return api.clearFaults();
       case 'svcChallenge': {
         let n = '';
         for (let k = 0; k < 4; k++) {
@@ -189,15 +174,6 @@ export class Dispatcher {
         return { service: true };
       }
       case 'svcLeave': api.setService(false); return { service: false };
-      case 'runStart': return api.runStart(b);
-      case 'runStop': return api.runStop();
-      case 'hold': return api.hold(b);
-      case 'sweep': return api.sweep(b);
-      case 'capture': return api.capture(b);
-      case 'sensors': return api.sensors();
-      case 'calRead': return api.calRead();
-      case 'calWrite': return api.calWrite(b);
-      case 'calRestore': return api.calRestore();
       case 'tlmSub': {
         let m = TLM_ALL;
         if (b.fields) {
@@ -205,15 +181,15 @@ export class Dispatcher {
           for (let k = 0; k < b.fields.length; k++) m |= 1 << TLM_FIELDS.indexOf(b.fields[k]);
         }
         const per = b.perStroke === true;
-        api.tlmSub(b.every, per);
+        api.request(i, b);
         this.tlmMask = m;
         this.tlmPer = per;
         return { mask: m, every: b.every, perStroke: per };
       }
-      case 'tlmUnsub': this.tlmMask = 0; api.tlmUnsub(); return {};
-      case 'reboot': this.reply(i, s, {}); api.reboot(); return null;
+      case 'tlmUnsub': this.tlmMask = 0; api.request(i, b); return {};
+      case 'reboot': this.reply(i, s, {}); api.request(i, b); return null;
     }
-    throw protoErr('INTERNAL', 'no handler for ' + i);
+    return api.request(i, b);
   }
 
   /** Push an event ('state', 'fault', 'warn') with its body (see protocol EVENTS). */

@@ -1,10 +1,11 @@
-// What the rest of the firmware implements for the protocol dispatcher: one method per
-// request. Bodies arrive validated (firmware/src/proto/validate.ts), SERVICE and bench
-// rules already checked. A method returns the reply body (or a Promise of it for slow
-// operations: hold, sweep, capture, flash writes), or throws protoError(code, msg)
-// (or returns a rejected Promise) for a typed error reply.
+// What the rest of the firmware implements for the protocol dispatcher: one `request`
+// method for the pen's requests, and the few the dispatcher needs by name. Bodies arrive
+// validated (firmware/src/proto/validate.ts), SERVICE and bench rules already checked. A
+// request returns the reply body (ReplyBody<id> of the schemas), or a Promise of it for
+// slow operations (hold, sweep, capture), or throws protoError(code, msg) (or returns a
+// rejected Promise) for a typed error reply.
 // Types come from the zod schemas (type-only import: nothing of zod is bundled).
-import type { RequestBody, ReplyBody, Info } from '@stipple/protocol/schemas';
+import type { Info } from '@stipple/protocol/schemas';
 
 export type Reply<T> = T | Promise<T>;
 
@@ -16,41 +17,25 @@ export interface PenApi {
   info(): PenIdentity;
   /** In SERVICE mode? (the dispatcher refuses SERVICE-only requests otherwise). */
   isService(): boolean;
-  status(): ReplyBody<'status'>;
-  getConfig(): ReplyBody<'getConfig'>;
-  /** Apply a partial change; OUT_OF_RANGE when the depth exceeds the hard limit or the preset's range. */
-  setConfig(patch: RequestBody<'setConfig'>): Reply<ReplyBody<'setConfig'>>;
-  getPresets(): ReplyBody<'getPresets'>;
-  setPreset(req: RequestBody<'setPreset'>): Reply<ReplyBody<'setPreset'>>;
-  deletePreset(req: RequestBody<'deletePreset'>): Reply<ReplyBody<'deletePreset'>>;
-  getLimits(): ReplyBody<'getLimits'>;
-  /** SERVICE only (checked by the dispatcher). */
-  setLimit(req: RequestBody<'setLimit'>): Reply<ReplyBody<'setLimit'>>;
-  getCounters(): ReplyBody<'getCounters'>;
-  getFaults(): ReplyBody<'getFaults'>;
-  clearFaults(): Reply<ReplyBody<'clearFaults'>>;
   /** The per-device technician secret (HMAC key, a byte string), from flash. */
   serviceSecret(): string;
   /** Enter (after a verified MAC) or leave SERVICE mode. Leaving stops any run or hold. */
   setService(on: boolean): void;
-  /** SERVICE or bench build (checked by the dispatcher). Starts the heartbeat watchdog (HEARTBEAT_TIMEOUT_MS). */
-  runStart(req: RequestBody<'runStart'>): Reply<ReplyBody<'runStart'>>;
-  /** Always allowed, also while busy. */
-  runStop(): ReplyBody<'runStop'>;
   /** A heartbeat arrived (no reply is sent). */
   heartbeat(): void;
-  hold(req: RequestBody<'hold'>): Reply<ReplyBody<'hold'>>;
-  sweep(req: RequestBody<'sweep'>): Reply<ReplyBody<'sweep'>>;
-  capture(req: RequestBody<'capture'>): Reply<ReplyBody<'capture'>>;
-  sensors(): ReplyBody<'sensors'>;
-  calRead(): ReplyBody<'calRead'>;
-  calWrite(req: RequestBody<'calWrite'>): Reply<ReplyBody<'calWrite'>>;
-  calRestore(): Reply<ReplyBody<'calRestore'>>;
-  /** Start producing telemetry: call Dispatcher.telemetry() once per `every` strokes while running. */
-  tlmSub(every: number, perStroke: boolean): void;
-  tlmUnsub(): void;
-  /** Called after the reply was written: drive off, then reset (let the console drain first, e.g. setTimeout 50 ms). */
-  reboot(): void;
+  /**
+   * Every other request by id, its body validated (SERVICE and bench rules checked): the
+   * reply body (`ReplyBody<id>`), a Promise of it for slow operations (hold, sweep, capture),
+   * or a thrown protoError. One method for all of them: each method is a function object in
+   * the pen's RAM. Notes per request:
+   *   setConfig   OUT_OF_RANGE when the depth exceeds the hard limit or the preset's range
+   *   setLimit    SERVICE only
+   *   runStart    SERVICE or bench build; starts the heartbeat watchdog (HEARTBEAT_TIMEOUT_MS)
+   *   runStop     always allowed, also while busy
+   *   tlmSub      {every, perStroke}: call Dispatcher.telemetry() once per `every` strokes while running
+   *   reboot      called after the reply was written: drive off, then reset (let the console drain)
+   */
+  request(id: string, body: any): any;
 }
 
 /** A typed protocol error (thrown by a PenApi method). */

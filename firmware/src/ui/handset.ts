@@ -29,12 +29,12 @@ export class Handset {
       this.down[name] = time;
       if (name === 'run') this.estopped = false;
       if (name === 'pedal') {
-        if (pen.settings.pedal === 'hold') pen.start(false);
-        else if (pen.sup.state === STATE.RUNNING) pen.stop();
+        if (pen.prefs.pedal === 'hold') pen.start(false);
+        else if (pen.supervisor.state === STATE.RUNNING) pen.stop();
         else pen.start(false);
       }
       if ((name === 'speedUp' && this.down.depthUp !== undefined) || (name === 'depthUp' && this.down.speedUp !== undefined)) {
-        pen.selectPreset((pen.settings.preset + 1) % pen.presets.length);
+        pen.selectPreset((pen.prefs.preset + 1) % pen.presets.length);
         delete this.down.speedUp;
         delete this.down.depthUp;
       }
@@ -45,10 +45,10 @@ export class Handset {
     if (since === undefined) return;
     const held = time - since;
     if (name === 'pedal') {
-      if (pen.settings.pedal === 'hold') pen.stop();
+      if (pen.prefs.pedal === 'hold') pen.stop();
     } else if (name === 'run') {
       if (this.estopped) return;
-      if (pen.sup.state === STATE.RUNNING) pen.stop();
+      if (pen.supervisor.state === STATE.RUNNING) pen.stop();
       else if (held < ESTOP_HOLD_S) pen.start(false);
     } else if ((name === 'speedDown' || name === 'depthDown') && this.clearHeld(name, since, time)) {
       pen.clearFault();

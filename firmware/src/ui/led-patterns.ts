@@ -2,7 +2,8 @@
 // (2 s); each tick is an RGB colour (bit 0 red, bit 1 green, bit 2 blue).
 import { FAULT, STATE, WARN } from '../safety/fault-codes';
 
-export const LED = { OFF: 0, RED: 1, GREEN: 2, YELLOW: 3, BLUE: 4, MAGENTA: 5, CYAN: 6, WHITE: 7 };
+// const enums: esbuild inlines them, so these tables cost no RAM on the pen
+export const enum LED { OFF = 0, RED = 1, GREEN = 2, YELLOW = 3, BLUE = 4, MAGENTA = 5, CYAN = 6, WHITE = 7 }
 
 /** Fault classes, shown as that many red blinks every 2 s. */
 export function faultClass(fault: number): number {
@@ -16,10 +17,10 @@ export function faultClass(fault: number): number {
 }
 
 /** Names of the patterns, for tests and the host (`led` field of telemetry/info). */
-export const LED_PATTERN = {
-  BOOT: 'boot', IDLE: 'idle', READY: 'ready', RUNNING: 'running', NOT_REACHED: 'depth-not-reached',
-  LOW_BATTERY: 'low-battery', SERVICE: 'service', FAULT: 'fault',
-};
+export const enum LED_PATTERN {
+  BOOT = 'boot', IDLE = 'idle', READY = 'ready', RUNNING = 'running', NOT_REACHED = 'depth-not-reached',
+  LOW_BATTERY = 'low-battery', SERVICE = 'service', FAULT = 'fault',
+}
 
 export function ledPatternName(state: number, warn: number): string {
   if (state === STATE.FAULT) return LED_PATTERN.FAULT;

@@ -53,9 +53,15 @@ export class FakePen implements PenApi {
   calRead() { this.rec('calRead'); return { status: 'missing' as const, cal: null }; }
   calWrite(r: object) { this.rec('calWrite', r); return { status: 'ok' as const }; }
   calRestore() { this.rec('calRestore'); return { status: 'missing' as const, cal: null }; }
-  tlmSub(every: number, perStroke: boolean) { this.rec('tlmSub', { every, perStroke }); }
+  tlmSub(r: { every: number; perStroke?: boolean }) { this.rec('tlmSub', { every: r.every, perStroke: r.perStroke === true }); }
   tlmUnsub() { this.rec('tlmUnsub'); }
   reboot() { this.rec('reboot'); }
+  /** The pen's requests by id (PenApi.request): each to its method above. */
+  request(id: string, body: any) {
+    const m = (this as any)[id];
+    if (typeof m !== 'function') throw { code: 'INTERNAL', msg: 'no handler for ' + id };
+    return m.call(this, body);
+  }
 }
 
 /** A dispatcher over a FakePen; `out` collects written packets. */
