@@ -4,6 +4,8 @@
 // a depth error; here that law is simulated block by block, independently of the algebra.
 import { deriveGains, firstBlockFraction, spectralRadius } from '@stipple/host-tools/calibration/gains';
 import type { ActuatorModel } from '@stipple/host-tools/calibration/actuator-model';
+import { VoiceCoilDepthController, NOMINAL_SUPPLY_V } from '@stipple/firmware/control/voice-coil-depth';
+import type { StrokeModel } from '@stipple/firmware/control/calibration';
 
 /**
  * The loop in units of the model's mm per drive: each block the pen measures y (mean depth
@@ -75,4 +77,41 @@ test('λ follows the actuator: a slow envelope (heavy needle, weak damping) show
   // and the gains follow: slower, with a proportional share
   const g = deriveGains(slow, [50, 75, 100, 125, 150], 0.5, 7.4);
   expect(g.ki).toBeLessThan(1.18);
+});
+
+// The firmware's own controller, not a re-statement of its law: the derivation's polynomial
+// must predict how fast VoiceCoilDepthController.update shrinks a depth error, with the
+// block timing the pen has (a new duty acts on the next block: λ of it shows there, the
+// rest a block later) and a plant that differs from the model by ρ.
+test('the firmware\'s depth controller shrinks an error at the rate the derivation predicts', () => {
+  const model: StrokeModel = { rates: [50, 100, 150], gain: [3.6, 2.8, 2.1], offset: [-0.8, -0.8, -0.8], push: 0.45 };
+  const a = 2.8;
+  for (const [kp, ki] of [[0, 1.18], [0.05, 0.7], [0.2, 0.9]]) {
+    for (const rho of [0.6, 0.8, 1.0, 1.1]) {
+      for (const lam of [1, 0.9, 0.75]) {
+        const c = new VoiceCoilDepthController(model, kp, ki);
+        c.configure(1.0, 2.0, 100);
+        // the skin takes `loss`, so that the steady drive is 0.5 (well inside the output limits)
+        const loss = rho * a * 0.5 - 0.8 - 1.0;
+        let duty = c.start(NOMINAL_SUPPLY_V);
+        let prev = duty;
+        const err: number[] = [];
+        for (let n = 0; n < 34; n++) {
+          // a stiffness step at block 10: the loop's response to it, not the soft start's
+          const y = rho * a * (lam * duty + (1 - lam) * prev) - 0.8 - loss - (n >= 10 ? 0.1 : 0);
+          err.push(Math.abs(1.0 - y));
+          prev = duty;
+          duty = c.update(y, NOMINAL_SUPPLY_V, y);
+        }
+        // per-block decay after the step, to where the error reaches rounding: the envelope of
+        // 3 blocks (an oscillating error passes near 0)
+        const env = (i: number): number => Math.max(...err.slice(i, i + 3));
+        let last = 12;
+        while (last + 4 < err.length && env(last + 1) > 1e-13) last++;
+        expect(last).toBeGreaterThanOrEqual(14);
+        const seen = Math.pow(env(last) / env(12), 1 / (last - 12));
+        expect(Math.abs(seen - spectralRadius(kp, ki, rho, lam))).toBeLessThan(0.05);
+      }
+    }
+  }
 });
