@@ -4,24 +4,15 @@
 // LED and never drives the needle, even when the practitioner presses run.
 import { readFileSync } from 'fs';
 import { VirtualPen, FIRMWARE_BUNDLE } from '@stipple/host-tools/sim/virtual-pen';
-
-/**
- * Boards whose Storage cannot hold the full firmware today (docs/hardware.md, "Boards"):
- * the MDBT42Q has 10 × 4 KB. This test fails once the bundle fits: then move the board
- * back into the list below.
- */
-const STORAGE_TOO_SMALL = ['MDBT42Q'] as const;
+import { calibratedSimPen } from '@stipple/host-tools/sim/calibrated-sim-pen';
+import { RECORD_MARGIN } from '@stipple/host-tools/flash/flash-plan';
 
 describe('firmware on the virtual board', () => {
+  // as a pen stores it: pretokenised (firmware/tools/pretokenise.mjs), which is what lets it
+  // fit the MDBT42Q's 10 x 4 KB beside its records
   const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
 
-  for (const board of STORAGE_TOO_SMALL) {
-    it(`${board}: the bundle (${bundle.length} bytes) does not fit its Storage yet`, () => {
-      expect(() => new VirtualPen({ seed: 11, board, bundle })).toThrow(/Unable to find or create file/);
-    });
-  }
-
-  for (const board of ['PICO', 'WIFI', 'ESP32'] as const) {
+  for (const board of ['PICO', 'WIFI', 'MDBT42Q', 'ESP32'] as const) {
     for (const variant of ['voiceCoil', 'stepper'] as const) {
       it(`${board} ${variant}: boots without error and refuses to run uncalibrated`, () => {
         const pen = new VirtualPen({ seed: 11, board, variant, bundle });
@@ -42,4 +33,35 @@ describe('firmware on the virtual board', () => {
       });
     }
   }
+
+  it('MDBT42Q: calibrated on the rig, its records fit beside the bundle and a handset run holds depth', async () => {
+    const c = await calibratedSimPen({ seed: 11, board: 'MDBT42Q', bundle, cache: false });
+    try {
+      const { pen, link, client } = c;
+      const storage = pen.board.storage;
+      expect(storage.read('.bootcde')).toBe(bundle);
+      // the calibration record was written (two slots of each record, as the firmware keeps them)
+      expect(storage.list().filter((f) => f !== '.bootcde' && f !== 'hw').length).toBeGreaterThan(0);
+      await link.run(client.setConfig({ preset: 1, depth: 1.0, rate: 100 }));
+      const t0 = link.now;
+      pen.hardware.handset.press('BTN_RUN', 80);
+      await link.advance(3.0);
+      expect((await link.run(client.status())).state).toBe('RUNNING');
+      const s = pen.hardware.gauge.strokes(t0 + 2);
+      const mean = s.reduce((a, r) => a + r.bottomMm, 0) / s.length;
+      expect(Math.abs(mean - 1.0)).toBeLessThanOrEqual(0.05);
+      pen.hardware.handset.press('BTN_RUN', 80);
+      await link.advance(1.0);
+      expect((await link.run(client.status())).state).toBe('READY');
+      expect(pen.board.uncaughtErrors).toEqual([]);
+      // what Storage holds besides its files (free once compacted) covers the margin \`stipple flash\`
+      // keeps for the records (host-tools/src/flash/flash-plan.ts RECORD_MARGIN)
+      const st = storage.getStats();
+      // eslint-disable-next-line no-console
+      console.log(`firmware-on-virtual-board: MDBT42Q calibrated pen: ${st.fileBytes} of ${st.totalBytes} bytes of Storage in ${st.fileCount} files (bundle ${bundle.length}), ${st.totalBytes - st.fileBytes} for record rewrites`);
+      expect(st.totalBytes - st.fileBytes).toBeGreaterThanOrEqual(RECORD_MARGIN);
+    } finally {
+      await c.close();
+    }
+  }, 120000);
 });

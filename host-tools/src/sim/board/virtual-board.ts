@@ -18,6 +18,7 @@ import { EventKind, EventQueue, QueuedEvent } from './event-queue';
 import { FlashStorage, PowerLossError, StorageError, stringToBytes } from './flash-storage';
 import type { HardwareModel } from './hardware-model';
 import { MemoryEstimator } from './memory-estimate';
+import { detokenise } from './pretokenised';
 import { SeededRng } from './rng';
 import { ConsoleLink } from './uart-link';
 import { formatPrintArgs, formatValue, toJS } from './value-format';
@@ -287,7 +288,7 @@ export class VirtualBoard {
           if (!this.ctx || this.dead) break;
           const code = this.storage.read(f);
           if (code === undefined) continue;
-          this.guard(() => new vm.Script(code, { filename: f }).runInContext(this.ctx!));
+          this.guard(() => new vm.Script(detokenise(code), { filename: f }).runInContext(this.ctx!));
         }
         if (this.ctx && !this.dead) this.guard(() => this.D!.emit(this.D!.E, 'init'));
         if (this.ctx && !this.dead) {
@@ -415,7 +416,7 @@ export class VirtualBoard {
       this.dispatching++;
       try {
         const code = this.storage.read('.bootcde');
-        if (code !== undefined) this.guard(() => new vm.Script(code, { filename: '.bootcde' }).runInContext(this.ctx!));
+        if (code !== undefined) this.guard(() => new vm.Script(detokenise(code), { filename: '.bootcde' }).runInContext(this.ctx!));
         if (this.ctx && !this.dead) this.guard(() => this.D!.emit(this.D!.E, 'init'));
         const onInit = this.ctx ? this.global!.onInit : undefined;
         if (typeof onInit === 'function') this.guard(() => (onInit as () => void)());
@@ -588,7 +589,7 @@ export class VirtualBoard {
       out: (s) => this.out(s),
       evaluate: (code, filename): EvalResult => {
         try {
-          return { ok: true, value: vm.runInContext(code, this.ctx!, { filename }) };
+          return { ok: true, value: vm.runInContext(detokenise(code), this.ctx!, { filename }) };
         } catch (error) {
           if (error instanceof PowerLossError) throw error;
           return { ok: false, error };
