@@ -1,7 +1,7 @@
 // The phase-locked block analysis: comb sums at the bottom phase, a three-point sinusoid
 // fit, the bottom phase found once and then followed, and the bound on every stroke's
 // bottom that the depth-limit check uses.
-import { BlockAnalysis, strokesPerBlock, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
+import { BlockAnalysis, strokesPerBlock, coilStrokesPerBlock, startStrokesPerBlock, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
 import { HALL } from './support/fake-io';
 
 const convolve: Convolve = (a, b, off) => {
@@ -14,7 +14,7 @@ const mmOf = (r: number) => (r / 65535 - HALL.offset) * HALL.mmPerUnit;
 
 /** A block of cosine strokes (rest −0.8 mm), stroke j bottoming at depths[j], the bottom at sample phase `phase` (fractional). */
 function block(rate: number, depths: (j: number) => number, phase: number, troughMm = -0.8): Uint16Array {
-  const m = strokesPerBlock(rate);
+  const m = coilStrokesPerBlock(rate);
   const n = SAMPLES_PER_BLOCK / m;
   const buf = new Uint16Array(SAMPLES_PER_BLOCK);
   for (let i = 0; i < buf.length; i++) {
@@ -26,7 +26,7 @@ function block(rate: number, depths: (j: number) => number, phase: number, troug
 }
 
 describe('BlockAnalysis', () => {
-  it('blocks last at most 40 ms and give a stroke at least 24 samples', () => {
+  it('stepper blocks last at most 40 ms and give a stroke at least 24 samples', () => {
     for (let rate = 50; rate <= 150; rate += 0.1) {
       const m = strokesPerBlock(rate);
       expect(m / rate).toBeLessThanOrEqual(0.04);
@@ -36,12 +36,24 @@ describe('BlockAnalysis', () => {
     expect(strokesPerBlock(150)).toBe(4);
   });
 
+  it('voice-coil blocks last at most 48 ms and give a stroke at least 16 samples; a run\'s first block holds at most 3 strokes', () => {
+    for (let rate = 50; rate <= 150; rate += 0.1) {
+      const m = coilStrokesPerBlock(rate);
+      expect(m / rate).toBeLessThanOrEqual(0.048);
+      expect(SAMPLES_PER_BLOCK / m).toBeGreaterThanOrEqual(16);
+      expect(SAMPLES_PER_BLOCK % m).toBe(0);
+      expect(startStrokesPerBlock(rate)).toBeLessThanOrEqual(3);
+      expect(SAMPLES_PER_BLOCK % startStrokesPerBlock(rate)).toBe(0);
+    }
+    expect(coilStrokesPerBlock(150)).toBe(6);
+  });
+
   it('finds the mean bottom within 2 µm whatever the sub-sample phase, at every block size', () => {
     for (const rate of [50, 80, 120, 150]) {
-      const n = SAMPLES_PER_BLOCK / strokesPerBlock(rate);
+      const n = SAMPLES_PER_BLOCK / coilStrokesPerBlock(rate);
       for (let phase = 0; phase < n; phase += 0.37) {
         const a = new BlockAnalysis(convolve);
-        a.configure(rate);
+        a.configure(coilStrokesPerBlock(rate));
         for (let k = 0; k < 3; k++) a.analyse(block(rate, () => 1.2, phase)); // the phase is found, then followed
         expect(Math.abs(mmOf(a.mean) - 1.2)).toBeLessThan(0.002);
         // the retracted end is a coarse figure (travel, a frozen sensor): the sample half a stroke away
@@ -54,10 +66,10 @@ describe('BlockAnalysis', () => {
 
   it('follows a bottom that drifts by a fraction of a sample per block', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(150);
+    a.configure(coilStrokesPerBlock(150));
     let phase = 2;
     for (let k = 0; k < 200; k++) {
-      phase = (phase + 0.3) % 24;
+      phase = (phase + 0.3) % (SAMPLES_PER_BLOCK / coilStrokesPerBlock(150));
       a.analyse(block(150, () => 1.0, phase));
       if (k > 2) expect(Math.abs(mmOf(a.mean) - 1.0)).toBeLessThan(0.004);
     }
@@ -66,16 +78,16 @@ describe('BlockAnalysis', () => {
   it('bounds every stroke\'s bottom: a deep stroke among shallow ones is never under-read', () => {
     const a = new BlockAnalysis(convolve);
     for (const rate of [60, 100, 150]) {
-      const n = SAMPLES_PER_BLOCK / strokesPerBlock(rate);
+      const n = SAMPLES_PER_BLOCK / coilStrokesPerBlock(rate);
       for (let phase = 0; phase < n; phase += 0.25) {
-        a.configure(rate);
-        const depths = (j: number) => (j === strokesPerBlock(rate) - 1 ? 2.1 : 1.0);
+        a.configure(coilStrokesPerBlock(rate));
+        const depths = (j: number) => (j === coilStrokesPerBlock(rate) - 1 ? 2.1 : 1.0);
         a.analyse(block(rate, depths, phase));
         a.analyse(block(rate, depths, phase));
         expect(mmOf(a.top)).toBeGreaterThanOrEqual(2.1 - 0.002);
         expect(mmOf(a.top)).toBeLessThan(2.1 + 0.02);
         // and the mean is the strokes' mean
-        const m = strokesPerBlock(rate);
+        const m = coilStrokesPerBlock(rate);
         expect(Math.abs(mmOf(a.mean) - (1.0 * (m - 1) + 2.1) / m)).toBeLessThan(0.01);
       }
     }
@@ -83,17 +95,17 @@ describe('BlockAnalysis', () => {
 
   it('each stroke\'s bottom from its sample at the bottom phase plus the fit', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(150);
+    a.configure(coilStrokesPerBlock(150));
     const depths = (j: number) => 1.0 + 0.01 * j;
     const buf = block(150, depths, 3.4);
     a.analyse(buf);
     a.analyse(buf);
-    for (let j = 0; j < 4; j++) expect(Math.abs(mmOf(buf[a.at + j * 24] + a.corr) - depths(j))).toBeLessThan(0.003);
+    for (let j = 0; j < a.m; j++) expect(Math.abs(mmOf(buf[a.at + j * a.n] + a.corr) - depths(j))).toBeLessThan(0.003);
   });
 
   it('a flat block (frozen sensor) reads hi = lo and looks for the bottom again', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(100);
+    a.configure(coilStrokesPerBlock(100));
     a.analyse(new Uint16Array(SAMPLES_PER_BLOCK).fill(30000));
     expect(a.hi).toBe(30000);
     expect(a.lo).toBe(30000);
@@ -103,7 +115,7 @@ describe('BlockAnalysis', () => {
 
   it('a sensor failing mid-block cannot throw the fit beyond a sample', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(150);
+    a.configure(coilStrokesPerBlock(150));
     const good = block(150, () => 1.0, 4);
     a.analyse(good);
     const bad = good.slice();
@@ -120,7 +132,7 @@ describe('BlockAnalysis', () => {
     const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
     for (const ratio of [90 / 120, 110 / 120, 120 / 90, 1.37]) {
       for (let phase = 0; phase < 1; phase += 0.05) {
-        a.configure(100);
+        a.configure(coilStrokesPerBlock(100));
         const n = SAMPLES_PER_BLOCK / a.m;
         const buf = new Uint16Array(SAMPLES_PER_BLOCK);
         for (let i = 0; i < buf.length; i++) {
@@ -140,7 +152,7 @@ describe('BlockAnalysis', () => {
     const a = new BlockAnalysis(convolve);
     const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
     for (const rate of [60, 100, 150]) {
-      a.configure(rate);
+      a.configure(coilStrokesPerBlock(rate));
       const s = SAMPLES_PER_BLOCK / a.m;
       for (let phase = 0; phase < 1; phase += 0.05) {
         const buf = new Uint16Array(SAMPLES_PER_BLOCK);
@@ -159,8 +171,10 @@ describe('BlockAnalysis', () => {
   });
 
   // HIL report: a noisy Hall sensor (σ 0.03 FS) went unnoticed. A stroke is smooth; noise on
-  // every sample makes the signal rough.
-  it('measures the signal\'s roughness: ≈ 0.01 FS for real strokes, ≥ 0.05 FS with 0.03 FS of noise', () => {
+  // every sample makes the signal rough. A smooth stroke's RMS second difference grows with
+  // (2π/N)²: ≈ 0.01 FS at 24 samples per stroke, 0.022 FS at 16 (150/s, 6-stroke blocks) for this
+  // 2.3 mm swing; the pen's threshold is 0.035 FS (LIMITS.hallRoughRaw).
+  it('measures the signal\'s roughness: under 0.025 FS for real strokes at every block length, ≥ 0.05 FS with 0.03 FS of noise', () => {
     let seed = 7;
     const gauss = () => {
       // Box–Muller on a small LCG: a repeatable test
@@ -172,7 +186,7 @@ describe('BlockAnalysis', () => {
     };
     const a = new BlockAnalysis(convolve);
     for (const rate of [60, 100, 150]) {
-      a.configure(rate);
+      a.configure(coilStrokesPerBlock(rate));
       const s = SAMPLES_PER_BLOCK / a.m;
       for (const sigma of [0, 0.0008, 0.03]) {
         for (let trial = 0; trial < 20; trial++) {
@@ -183,7 +197,7 @@ describe('BlockAnalysis', () => {
             buf[i] = Math.max(0, Math.min(65535, Math.round(fs * 65535)));
           }
           const r = a.roughness(buf) / 65535;
-          if (sigma < 0.01) expect(r).toBeLessThan(0.015);
+          if (sigma < 0.01) expect(r).toBeLessThan(0.025);
           else expect(r).toBeGreaterThan(0.05);
         }
       }

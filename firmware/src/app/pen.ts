@@ -7,7 +7,7 @@ import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from '../control/calibration';
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
-import { BlockAnalysis, SAMPLES_PER_BLOCK } from '../control/block-analysis';
+import { BlockAnalysis, SAMPLES_PER_BLOCK, strokesPerBlock, coilStrokesPerBlock, startStrokesPerBlock } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, createStageDepthController } from '../control/stage-depth';
 import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
@@ -70,6 +70,12 @@ const TICK_MS = 125;
 
 /** Thermal estimate of the coil: first order, driven by the I²R the pen itself commands. */
 const THERMAL = { rthCPerW: 25, tauS: 60, ambientC: 25 };
+/**
+ * The coil-temperature factors are worked out again when the thermistor has moved this far, °C:
+ * 0.5 °C is 0.06 % of the Hall's span (≤ 1 µm at 1.5 mm) and 0.2 % of the drive (the loop's integral
+ * takes it up), and the slow checks skip the work otherwise.
+ */
+const COMP_STEP_C = 0.5;
 
 export interface PenEvents {
   /** state or fault changed */
@@ -134,16 +140,20 @@ export class Pen {
   private limitMm = 2;
   /** coil resistance for the thermal estimate, Ω */
   private coilR = 4;
-  /** coil temperature (thermistor), °C */
+  /** coil temperature (thermistor), °C, and the one the drive and Hall factors were worked out at (NaN: none yet) */
   private tempC = 25;
+  private compC = NaN;
   /** the last block's coil current (A) and drive (duty, or the stepper stage's level) */
   private amps = 0;
   private drive = 0;
-  /** Σ I²·dt since the last slow check, A²·s, and its time */
-  private i2dt = 0;
+  /** Σ I² over the blocks since the last slow check, A², and its time */
+  private i2 = 0;
   private lastSlowT = 0;
-  /** stroke rate the sampling runs at */
+  /** stroke rate the sampling runs at, and the steady block length there (strokes) */
   private rateNow = 0;
+  private blockM = 0;
+  /** the block sampling's handler (made once) */
+  private blockFn: (buf: Uint16Array) => void;
   /** a setpoint change waiting for the end of the block (retune) */
   private retunePending = false;
   /** stepper: the stage approach and the cam ramp are done at this time, s */
@@ -154,12 +164,17 @@ export class Pen {
   private blocks = 0;
   private airBlocks = 0;
   private noisyBlocks = 0;
-  /** blocks still to come whose in-skin test a transient spoils (the start, a retune) */
+  /**
+   * blocks still to come whose in-skin test a transient spoils (the start, a retune), plus the
+   * settled block after them
+   */
   private transientBlocks = 0;
   /** strokes of such blocks: they count as dots, or not, with the next settled block */
   private pendingDots = 0;
   private pendingSkin = false;
   private trackingBlocks = 0;
+  /** the last block with a tracking error beyond LIMITS.trackingMm */
+  private trackingNb = 0;
   /** consecutive blocks in which the needle did not travel */
   private stillBlocks = 0;
   /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
@@ -170,7 +185,6 @@ export class Pen {
   private tick = 0;
   private tempEst = THERMAL.ambientC;
   private telCount = 0;
-  private lastBlockT = 0;
   /** where the needle rests with the drive off (the Hall at the start of the run), mm */
   private restMm = 0;
   private probeTimer = 0;
@@ -181,6 +195,9 @@ export class Pen {
     this.store = store;
     this.an = new BlockAnalysis(io.convolve);
     const self = this;
+    this.blockFn = function (buf) {
+      self.onBlock(buf);
+    };
     this.supervisor = new Supervisor({
       makeSafe() {
         self.safe();
@@ -242,8 +259,10 @@ export class Pen {
     this.supervisor.calibrated = true;
     this.hallNow.offset = cal.hall.offset;
     this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
+    this.compC = NaN;
     this.coilR = cal.actuator ? cal.actuator.r : 4;
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
+    this.an.locked = !!cal.stroke;
     if (cal.stage) {
       this.stage = createStageDepthController(cal.stage, cal.gains.ki);
       this.cam = createCamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
@@ -334,10 +353,10 @@ export class Pen {
     if (!byHost) this.openLoop = false;
     this.lastHeartbeat = this.io.now();
     this.runStart = this.io.now();
+    this.lastActivity = this.runStart;
     this.lastSave = this.runStart;
-    this.lastBlockT = this.runStart;
     this.lastSlowT = this.runStart;
-    this.i2dt = 0;
+    this.i2 = 0;
     this.settleT = 0;
     this.blocks = 0;
     this.retunePending = false;
@@ -345,9 +364,10 @@ export class Pen {
     this.restMm = (this.io.hallRaw() - this.hallNow.offset) * this.hallNow.mmPerUnit;
     this.airBlocks = 0;
     this.noisyBlocks = 0;
-    this.transientBlocks = 2;
+    this.transientBlocks = 3;
     this.pendingDots = 0;
     this.trackingBlocks = 0;
+    this.trackingNb = 0;
     this.stillBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
@@ -392,13 +412,16 @@ export class Pen {
     // the sample rate follows the stroke rate: a block spans exactly M strokes
     const restartSampling = starting || rate !== this.rateNow;
     this.rateNow = rate;
+    this.blockM = this.vc ? coilStrokesPerBlock(rate) : strokesPerBlock(rate);
     this.setMm = depth;
     this.tlm[1] = Math.round(depth * 1000);
     this.tlm[3] = rate;
     // the per-block checks compare raw samples with thresholds worked out here (and at a new coil temperature)
     this.limitMm = limit;
     this.hallFactors();
-    if (restartSampling) this.an.configure(rate);
+    // a voice-coil run starts with short blocks (the soft start's first correction within the
+    // settling strokes), then onBlock moves to the steady length
+    if (restartSampling) this.an.configure(starting && this.vc ? startStrokesPerBlock(rate) : this.blockM);
     const m = this.an.m;
     if (this.vc && cal.stroke) {
       this.vc.openLoop = this.openLoop;
@@ -427,11 +450,7 @@ export class Pen {
       // the loops wait until the stage has arrived and the cam's ramp is done, and two blocks more
       this.settleT = io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * m) / rate;
     }
-    if (restartSampling) {
-      io.sample(rate, m, function (buf) {
-        self.onBlock(buf);
-      });
-    }
+    if (restartSampling) io.sample(rate, m, this.blockFn);
   }
 
   /**
@@ -468,39 +487,32 @@ export class Pen {
     if (hi > RAW_HIGH || hi < RAW_LOW || (lo < RAW_LOW && !this.cam)) return this.trip(FAULT.SENSOR_RANGE, now);
     // no stroke's bottom lies beyond `top` (block-analysis.ts)
     if (an.top > this.rawLimit) return this.trip(FAULT.DEPTH_LIMIT, now);
-    // frozen: the bottom and the retracted end read the same (under one 12-bit step)
-    if (nb > 1 && hi - lo < 16) return this.trip(FAULT.SENSOR_STUCK, now);
-    // the needle does not travel: a stalled cam; the coil's cause is in its current (noTravel)
-    if (nb > 1 && settled && hi - lo < this.rawTravel) return this.noTravel();
+    // the needle does not travel, or the sensor is frozen (noTravel tells them apart)
+    if (hi - lo < this.rawTravel && nb > 1 && this.noTravel(settled, buf)) return;
     this.stillBlocks = 0;
     if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.trip(FAULT.LINK_LOST, now);
     const supply = io.supplyV();
     if (supply < LIMITS.underVoltageV) return this.trip(FAULT.UNDER_VOLTAGE, now, supply);
     const vc = this.vc;
     const amps = vc ? io.coilAmps() : 0;
-    this.amps = amps;
     if (amps > LIMITS.maxCoilA) return this.trip(FAULT.OVER_CURRENT, now, amps);
-    this.i2dt += amps * amps * (now - this.lastBlockT);
-    this.lastBlockT = now;
-    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf)) return;
+    this.amps = amps;
+    this.i2 += amps * amps;
+    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf, nb)) return;
     const meanMm = (an.mean - this.z) * this.g;
     this.measMm = meanMm;
     const err = this.setMm - meanMm;
-    // a block before a pending retune ran at the old setpoint: it says nothing about tracking the new one
-    this.trackingBlocks = (err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && settled && nb > 10 && !this.openLoop && !this.retunePending ? this.trackingBlocks + 1 : 0;
-    if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.trip(FAULT.TRACKING, now, err);
+    if ((err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && this.tracking(now, err, settled, nb)) return;
 
     // --- control
     let inSkin = true;
-    let warn = this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR);
     if (vc) {
       this.drive = vc.update(meanMm, supply, (an.last - this.z) * this.g);
       inSkin = vc.inSkin;
-      if (vc.notReached) warn |= WARN.DEPTH_NOT_REACHED;
       if (!this.retunePending) io.strokeDuty(this.drive);
     } else if (this.cam) this.stepperBlock(meanMm, settled);
     this.airBlocks = inSkin ? 0 : this.airBlocks + 1;
-    if (this.airBlocks >= LIMITS.airBlocks) warn |= WARN.IN_AIR;
+    const warn = (this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR)) | (vc && vc.notReached ? WARN.DEPTH_NOT_REACHED : 0) | (this.airBlocks >= LIMITS.airBlocks ? WARN.IN_AIR : 0);
     if (warn !== this.warn) this.setWarn(warn);
 
     // --- counters and telemetry
@@ -508,43 +520,78 @@ export class Pen {
     const c = this.counters;
     c.cStrokes += m;
     c.strokes += m;
-    // the first two blocks of a run (the first stroke from rest, the soft start's correction) and
-    // the block after a retune (a drive step) carry a transient the in-skin test misreads: their
-    // strokes count as dots, or not, with the next settled block
-    if (this.transientBlocks > 0) {
-      this.transientBlocks--;
-      this.pendingDots += m;
-      this.pendingSkin = inSkin;
-    } else {
-      if (inSkin) c.cDots += m + this.pendingDots;
-      this.pendingDots = 0;
-    }
-    this.lastActivity = now;
+    if (this.transientBlocks) this.transient(m, inSkin);
+    else if (inSkin) c.cDots += m;
     if (this.telemetryEvery) this.record(buf, now, m, inSkin);
     if (this.retunePending) {
       this.retunePending = false;
       this.applySetpoints(false);
-      this.transientBlocks = 1;
+      this.transientBlocks = 2;
+    } else if (m !== this.blockM) {
+      // the run's short first blocks are over: the steady block length from here
+      an.configure(this.blockM);
+      io.sample(this.rateNow, this.blockM, this.blockFn);
     }
   }
 
   /**
-   * The needle did not travel in a block while driven. Stepper: the cam stalled (STALL).
-   * Voice coil: why is in the coil current across one stroke (open coil, shorted coil or jam:
-   * docs/safety.md H4–H6, probeCurrent), which latches within that stroke; the loop learns
-   * nothing from such a block.
+   * The first two blocks of a run (the first stroke from rest, the soft start's correction) and
+   * the block after a retune (a drive step) carry a transient the in-skin test misreads: their
+   * strokes count as dots, or not, with the next settled block.
    */
-  private noTravel(): void {
+  private transient(m: number, inSkin: boolean): void {
+    if (--this.transientBlocks > 0) {
+      this.pendingDots += m;
+      this.pendingSkin = inSkin;
+      return;
+    }
+    if (inSkin) this.counters.cDots += m + this.pendingDots;
+    this.pendingDots = 0;
+  }
+
+  /**
+   * The depth error is beyond LIMITS.trackingMm: TRACKING after LIMITS.trackingBlocks such blocks
+   * in a row, once settled (not in open loop, nor in a block before a pending retune: it ran at the
+   * old setpoint). True when it latched.
+   */
+  private tracking(now: number, err: number, settled: boolean, nb: number): boolean {
+    const counts = settled && nb > 10 && !this.openLoop && !this.retunePending;
+    this.trackingBlocks = counts && this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : counts ? 1 : 0;
+    this.trackingNb = nb;
+    if (this.trackingBlocks < LIMITS.trackingBlocks) return false;
+    this.trip(FAULT.TRACKING, now, err);
+    return true;
+  }
+
+  /**
+   * The needle did not travel in a block (true: onBlock ends here). A frozen sensor (every
+   * sample of the block within one 12-bit step: a live one shows its noise) is SENSOR_STUCK. Before the stepper has
+   * settled (its cam ramping) the block goes on. Stepper: the cam stalled (STALL). Voice coil:
+   * why is in the coil current across one stroke (open coil, shorted coil or jam: docs/safety.md
+   * H4–H6, probeCurrent), which latches within that stroke; the loop learns nothing from such a
+   * block.
+   */
+  private noTravel(settled: boolean, buf: Uint16Array): boolean {
     const an = this.an;
+    const now = this.io.now();
+    if (Math.max.apply(null, buf as any) - Math.min.apply(null, buf as any) < 16) {
+      this.trip(FAULT.SENSOR_STUCK, now);
+      return true;
+    }
+    if (!settled) {
+      this.stillBlocks = 0;
+      return false;
+    }
     const still = ++this.stillBlocks;
     if (this.cam) {
-      if (still > 1) this.trip(FAULT.STALL, this.io.now());
-      return;
+      if (still > 1) this.trip(FAULT.STALL, now);
+      return true;
     }
     // a sensor freezing mid-block looks like this for one block, then reads frozen (SENSOR_STUCK):
     // the coil current is probed across the next stroke at once, and judged on a second such block
     if (still === 1) this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
-    else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, this.io.now(), this.probeWhy);
+    else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, now, this.probeWhy);
+    return true;
   }
 
   /**
@@ -567,7 +614,7 @@ export class Pen {
   }
 
   /** Every 4th block: a noisy Hall, temperature, the coil's thermal estimate, the cam's index. True when one latched a fault. */
-  private slowChecks(now: number, settled: boolean, buf: Uint16Array): boolean {
+  private slowChecks(now: number, settled: boolean, buf: Uint16Array, nb: number): boolean {
     const io = this.io;
     const sup = this.supervisor;
     // voice coil: the needle bar is a mass on springs, its stroke is smooth; a rough signal,
@@ -583,11 +630,12 @@ export class Pen {
     }
     this.coilTemp(io.coilTempC());
     if (this.vc) {
-      // first-order I²R estimate over the blocks since the last slow check
+      // first-order I²R estimate over the blocks since the last slow check (4 of them, 1 at the
+      // start of a run: the mean of their currents squared)
       const dt = now - this.lastSlowT;
-      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2dt / dt) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 1 ? 4 : 1)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
     }
-    this.i2dt = 0;
+    this.i2 = 0;
     this.lastSlowT = now;
     if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
       sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
@@ -666,7 +714,10 @@ export class Pen {
   private coilTemp(tC: number): void {
     this.tempC = tC;
     const cal = this.cal;
-    if (!cal || !this.vc) return;
+    // within COMP_STEP_C of the temperature the factors were worked out at, they stand
+    const d = tC - this.compC;
+    if (!cal || !this.vc || (d < COMP_STEP_C && d > -COMP_STEP_C)) return;
+    this.compC = tC;
     hallAt(tC, cal.hall, this.hallNow);
     this.vc.coilFactor = resistanceFactor(tC, cal.actuator ? cal.actuator.r : 0);
     this.hallFactors();
@@ -733,6 +784,8 @@ export class Pen {
     if (this.onTick) this.onTick(now);
     this.io.led(now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.fault, this.warn, this.tick));
     if (this.isRunning()) {
+      // running is activity (no auto power-down)
+      this.lastActivity = now;
       if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
         this.supervisor.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
         return;
@@ -861,6 +914,7 @@ export class Pen {
       else {
         this.cal = undefined;
         this.vc = undefined;
+        this.an.locked = false;
         this.stage = undefined;
         this.cam = undefined;
         this.supervisor.calibrated = false;

@@ -7,8 +7,8 @@
 // comb (a 1 every N samples) then sums the M samples at one phase in one native call:
 // - the sums at p−1, p, p+1 give the mean stroke's bottom (a three-point sinusoid fit:
 //   exact for the cam's cosine stroke, sub-sample for the coil's);
-// - the sum half a stroke away gives the mean retracted end (travel, stuck sensor);
-// - Math.max.apply gives the deepest sample of the block (depth limit, sensor range).
+// - each stroke's sample at the bottom phase (M reads) gives the deepest bottom (depth limit,
+//   sensor range), and one sample half a stroke away the retracted end (travel, stuck sensor).
 // p is found once after a restart (indexOf the block maximum) and then tracked: when the
 // fit puts the bottom more than half a sample away, p moves one sample for the next block.
 // The strokes of a block share their phase, so the deepest stroke's bottom lies above the
@@ -22,17 +22,41 @@ export type Convolve = (a: Uint8Array | Uint16Array, b: Uint16Array, offset: num
 export const SAMPLES_PER_BLOCK = 96;
 
 /**
- * Strokes per block at a stroke rate: blocks of 27–40 ms (2, 3 or 4 strokes: 48, 32 or 24
- * samples per stroke). The depth loop decides once per block, and the accuracy targets need
- * that often (settled after 5 strokes, ±0.2 mm hand wobble at 1–5 Hz rejected: blocks of
- * 8–16 strokes missed both in the HIL accuracy matrix, docs/control.md "Budgets").
+ * Strokes per block at a stroke rate, stepper: blocks of 27–40 ms (2, 3 or 4 strokes: 48, 32 or
+ * 24 samples per stroke). Its loops (cam speed, stage depth) decide once per block.
  */
 export function strokesPerBlock(rate: number): number {
   return rate < 75 ? 2 : rate < 125 ? 3 : 4;
 }
 
-/** Most the fit lifts the bottom above its samples, raw units (0.003 FS ≈ 17 µm). */
-const CORR_CAP = 197;
+/**
+ * Strokes per block at a stroke rate, voice coil (and the bench build), once a run has started:
+ * blocks of 30–48 ms (2, 3 or 6 strokes: 48, 32 or 16 samples per stroke). The depth loop decides
+ * once per block. At 125/s and above a block holds 6 strokes: the per-block work is what the
+ * control-CPU budget counts, and blocks of 4 strokes cannot fit it (docs/control.md "Budgets");
+ * the accuracy matrix holds at 6 (8 thinned its margins, 12 failed it: the ±0.2 mm hand wobble
+ * at 2–5 Hz is rejected less).
+ */
+export function coilStrokesPerBlock(rate: number): number {
+  return rate < 75 ? 2 : rate < 125 ? 3 : 6;
+}
+
+/**
+ * Strokes in the first block of a voice-coil run: at most 3, so the soft start's first
+ * correction lands within the 5 settling strokes (with a first block of 6 strokes at 150/s the
+ * 6th stroke was still 0.29 mm short); then the steady length (Pen restarts the sampling).
+ */
+export function startStrokesPerBlock(rate: number): number {
+  const m = coilStrokesPerBlock(rate);
+  return m < 3 ? m : 3;
+}
+
+/**
+ * Most the fit lifts the bottom above its samples at 24 samples per stroke, raw units (0.003 FS
+ * ≈ 17 µm); it scales with 1 − cos(π/N), what a bottom half a sample off its vertex gains (at 16
+ * samples per stroke 0.0067 FS ≈ 38 µm).
+ */
+const CORR_CAP_24 = 197;
 
 export class BlockAnalysis {
   /** strokes per block, samples per stroke */
@@ -42,9 +66,15 @@ export class BlockAnalysis {
   p = -1;
   /** the phase this block's bottoms were taken at (buf[at + j·n] is stroke j's bottom sample) */
   at = 0;
-  /** deepest sample of the block, raw */
+  /**
+   * the strokes are phase-locked to the sampling by construction (voice coil: the stroke clock
+   * and the sampling run at the same rate from the same start); a stepper's cam ramps and slips:
+   * its deepest sample is looked for over the whole block
+   */
+  locked = false;
+  /** deepest stroke's sample at the bottom phase when locked, else (and after a restart) the block's deepest sample, raw */
   hi = 0;
-  /** mean sample half a stroke from the bottom (the retracted end), raw */
+  /** the first stroke's sample half a stroke from the bottom (the retracted end), raw */
   lo = 0;
   /** mean bottom of stroke, raw, sub-sample (the controlled quantity) */
   mean = 0;
@@ -63,14 +93,15 @@ export class BlockAnalysis {
   private ks = 0;
   private q1 = 0;
   private q2 = 0;
+  /** CORR_CAP_24 at this block's samples per stroke */
+  private cap = CORR_CAP_24;
 
   constructor(convolve: Convolve) {
     this.cv = convolve;
   }
 
-  /** New stroke rate (blocks restart): M strokes per block, the comb, and the bottom to be found again. */
-  configure(rate: number): void {
-    const m = strokesPerBlock(rate);
+  /** New block length (a new stroke rate, or the end of a run's short first blocks; blocks restart): M strokes per block, the comb, and the bottom to be found again. */
+  configure(m: number): void {
     const n = SAMPLES_PER_BLOCK / m;
     this.m = m;
     this.n = n;
@@ -85,6 +116,7 @@ export class BlockAnalysis {
     this.ks = 1 / (2 * Math.sin(h));
     this.q1 = 1 - Math.cos(h / 2);
     this.q2 = 1 - Math.cos(h);
+    this.cap = (CORR_CAP_24 * this.q1) / (1 - Math.cos(Math.PI / 24));
   }
 
   /**
@@ -106,17 +138,31 @@ export class BlockAnalysis {
    */
   analyse(buf: Uint16Array): void {
     const c = this.comb;
+    const cv = this.cv;
     const n = this.n;
     const im = this.im;
-    const hi = Math.max.apply(null, buf as any);
-    let p = this.p < 0 ? buf.indexOf(hi) % n : this.p;
+    let p = this.p;
+    let hi = 0;
+    if (p < 0 || !this.locked) {
+      hi = Math.max.apply(null, buf as any);
+      p = buf.indexOf(hi) % n;
+    } else {
+      // each stroke's sample at the bottom phase, written out per block length (a JavaScript
+      // loop over them cost ≈ 45 µs a block on the interpreter, this ≈ 15 µs)
+      const b = buf;
+      hi = n === 16 ? Math.max(b[p], b[p + 16], b[p + 32], b[p + 48], b[p + 64], b[p + 80])
+        : n === 32 ? Math.max(b[p], b[p + 32], b[p + 64])
+        : n === 48 ? Math.max(b[p], b[p + 48])
+        : n === 24 ? Math.max(b[p], b[p + 24], b[p + 48], b[p + 72])
+        : Math.max.apply(null, buf as any);
+    }
     this.at = p;
-    // per-stroke means of the samples at the bottom phase, either side, and half a stroke away
-    // (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
-    const y0 = this.cv(c, buf, p) * im;
-    const yl = this.cv(c, buf, p + n - 1) * im;
-    const yr = this.cv(c, buf, p + 1) * im;
-    const lo = this.cv(c, buf, p + this.half) * im;
+    // per-stroke means of the samples at the bottom phase and either side (the comb sum wraps
+    // around the block: offset p + n − 1 is phase p − 1)
+    const y0 = cv(c, buf, p) * im;
+    const yl = cv(c, buf, p + n - 1) * im;
+    const yr = cv(c, buf, p + 1) * im;
+    const lo = buf[p + this.half];
     // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
     const ac = (yl + yr - 2 * y0) * this.kc;
     const as = (yl - yr) * this.ks;
@@ -134,8 +180,9 @@ export class BlockAnalysis {
       p = (p + (as > 0 ? n - 1 : 1)) % n;
     }
     // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples per
-    // stroke: never more than 0.003 FS (≈ 17 µm) above the samples
-    if (corr > CORR_CAP) corr = CORR_CAP;
+    // stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
+    const cap = this.cap;
+    if (corr > cap) corr = cap;
     this.p = p;
     this.hi = hi;
     this.lo = lo;
@@ -145,6 +192,6 @@ export class BlockAnalysis {
     // the deepest stroke shares the phase and is larger: its fit scales with its swing (and is
     // capped as well: a stroke of the limit's 3.2 mm swing gains at most ≈ 14 µm)
     const lift = y0 > lo ? (corr * (hi - lo)) / (y0 - lo) : 0;
-    this.top = hi + (lift < CORR_CAP ? lift : CORR_CAP);
+    this.top = hi + (lift < cap ? lift : cap);
   }
 }
