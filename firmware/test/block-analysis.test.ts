@@ -1,7 +1,7 @@
 // The phase-locked block analysis: comb sums at the bottom phase, a three-point sinusoid
 // fit, the bottom phase found once and then followed, and the bound on every stroke's
 // bottom that the depth-limit check uses.
-import { BlockAnalysis, strokesPerBlock, coilStrokesPerBlock, startStrokesPerBlock, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
+import { BlockAnalysis, strokesPerBlock, coilStrokesPerBlock, START_STROKES, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
 import { HALL } from './support/fake-io';
 
 const convolve: Convolve = (a, b, off) => {
@@ -36,16 +36,16 @@ describe('BlockAnalysis', () => {
     expect(strokesPerBlock(150)).toBe(4);
   });
 
-  it('voice-coil blocks last at most 48 ms and give a stroke at least 16 samples; a run\'s first block holds at most 3 strokes', () => {
+  it('voice-coil blocks last at most 48 ms and give a stroke at least 16 samples; a run\'s first block holds at most 3 strokes (START_STROKES)', () => {
     for (let rate = 50; rate <= 150; rate += 0.1) {
       const m = coilStrokesPerBlock(rate);
       expect(m / rate).toBeLessThanOrEqual(0.048);
       expect(SAMPLES_PER_BLOCK / m).toBeGreaterThanOrEqual(16);
       expect(SAMPLES_PER_BLOCK % m).toBe(0);
-      expect(startStrokesPerBlock(rate)).toBeLessThanOrEqual(3);
-      expect(SAMPLES_PER_BLOCK % startStrokesPerBlock(rate)).toBe(0);
+      expect(SAMPLES_PER_BLOCK % Math.min(m, START_STROKES)).toBe(0);
     }
     expect(coilStrokesPerBlock(150)).toBe(6);
+    expect(START_STROKES).toBeLessThanOrEqual(3);
   });
 
   it('finds the mean bottom within 2 µm whatever the sub-sample phase, at every block size', () => {

@@ -7,7 +7,7 @@ import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from '../control/calibration';
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
-import { BlockAnalysis, SAMPLES_PER_BLOCK, strokesPerBlock, coilStrokesPerBlock, startStrokesPerBlock } from '../control/block-analysis';
+import { BlockAnalysis, SAMPLES_PER_BLOCK, START_STROKES, strokesPerBlock, coilStrokesPerBlock } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, createStageDepthController } from '../control/stage-depth';
 import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
@@ -152,8 +152,7 @@ export class Pen {
   /** stroke rate the sampling runs at, and the steady block length there (strokes) */
   private rateNow = 0;
   private blockM = 0;
-  /** the block sampling's handler (made once) */
-  private blockFn: (buf: Uint16Array) => void;
+
   /** a setpoint change waiting for the end of the block (retune) */
   private retunePending = false;
   /** stepper: the stage approach and the cam ramp are done at this time, s */
@@ -195,9 +194,7 @@ export class Pen {
     this.store = store;
     this.an = new BlockAnalysis(io.convolve);
     const self = this;
-    this.blockFn = function (buf) {
-      self.onBlock(buf);
-    };
+
     this.supervisor = new Supervisor({
       makeSafe() {
         self.safe();
@@ -421,7 +418,7 @@ export class Pen {
     this.hallFactors();
     // a voice-coil run starts with short blocks (the soft start's first correction within the
     // settling strokes), then onBlock moves to the steady length
-    if (restartSampling) this.an.configure(starting && this.vc ? startStrokesPerBlock(rate) : this.blockM);
+    if (restartSampling) this.an.configure(starting && this.vc && this.blockM > START_STROKES ? START_STROKES : this.blockM);
     const m = this.an.m;
     if (this.vc && cal.stroke) {
       this.vc.openLoop = this.openLoop;
@@ -450,7 +447,11 @@ export class Pen {
       // the loops wait until the stage has arrived and the cam's ramp is done, and two blocks more
       this.settleT = io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * m) / rate;
     }
-    if (restartSampling) io.sample(rate, m, this.blockFn);
+    if (restartSampling) {
+      io.sample(rate, m, function (buf) {
+        self.onBlock(buf);
+      });
+    }
   }
 
   /**
@@ -502,7 +503,13 @@ export class Pen {
     const meanMm = (an.mean - this.z) * this.g;
     this.measMm = meanMm;
     const err = this.setMm - meanMm;
-    if ((err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && this.tracking(now, err, settled, nb)) return;
+    if (err > LIMITS.trackingMm || err < -LIMITS.trackingMm) {
+      // TRACKING after LIMITS.trackingBlocks such blocks in a row, once settled (not in open loop,
+      // nor in a block before a pending retune: it ran at the old setpoint)
+      this.trackingBlocks = settled && nb > 10 && !this.openLoop && !this.retunePending ? (this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : 1) : 0;
+      this.trackingNb = nb;
+      if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.trip(FAULT.TRACKING, now, err);
+    }
 
     // --- control
     let inSkin = true;
@@ -520,8 +527,18 @@ export class Pen {
     const c = this.counters;
     c.cStrokes += m;
     c.strokes += m;
-    if (this.transientBlocks) this.transient(m, inSkin);
-    else if (inSkin) c.cDots += m;
+    // the first two blocks of a run (the first stroke from rest, the soft start's correction) and
+    // the block after a retune (a drive step) carry a transient the in-skin test misreads: their
+    // strokes count as dots, or not, with the next settled block
+    if (this.transientBlocks) {
+      if (--this.transientBlocks > 0) {
+        this.pendingDots += m;
+        this.pendingSkin = inSkin;
+      } else {
+        if (inSkin) c.cDots += m + this.pendingDots;
+        this.pendingDots = 0;
+      }
+    } else if (inSkin) c.cDots += m;
     if (this.telemetryEvery) this.record(buf, now, m, inSkin);
     if (this.retunePending) {
       this.retunePending = false;
@@ -529,38 +546,12 @@ export class Pen {
       this.transientBlocks = 2;
     } else if (m !== this.blockM) {
       // the run's short first blocks are over: the steady block length from here
+      const self = this;
       an.configure(this.blockM);
-      io.sample(this.rateNow, this.blockM, this.blockFn);
+      io.sample(this.rateNow, this.blockM, function (b) {
+        self.onBlock(b);
+      });
     }
-  }
-
-  /**
-   * The first two blocks of a run (the first stroke from rest, the soft start's correction) and
-   * the block after a retune (a drive step) carry a transient the in-skin test misreads: their
-   * strokes count as dots, or not, with the next settled block.
-   */
-  private transient(m: number, inSkin: boolean): void {
-    if (--this.transientBlocks > 0) {
-      this.pendingDots += m;
-      this.pendingSkin = inSkin;
-      return;
-    }
-    if (inSkin) this.counters.cDots += m + this.pendingDots;
-    this.pendingDots = 0;
-  }
-
-  /**
-   * The depth error is beyond LIMITS.trackingMm: TRACKING after LIMITS.trackingBlocks such blocks
-   * in a row, once settled (not in open loop, nor in a block before a pending retune: it ran at the
-   * old setpoint). True when it latched.
-   */
-  private tracking(now: number, err: number, settled: boolean, nb: number): boolean {
-    const counts = settled && nb > 10 && !this.openLoop && !this.retunePending;
-    this.trackingBlocks = counts && this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : counts ? 1 : 0;
-    this.trackingNb = nb;
-    if (this.trackingBlocks < LIMITS.trackingBlocks) return false;
-    this.trip(FAULT.TRACKING, now, err);
-    return true;
   }
 
   /**

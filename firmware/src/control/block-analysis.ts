@@ -42,14 +42,11 @@ export function coilStrokesPerBlock(rate: number): number {
 }
 
 /**
- * Strokes in the first block of a voice-coil run: at most 3, so the soft start's first
- * correction lands within the 5 settling strokes (with a first block of 6 strokes at 150/s the
- * 6th stroke was still 0.29 mm short); then the steady length (Pen restarts the sampling).
+ * Strokes in the first block of a voice-coil run, at most: the soft start's first correction
+ * lands within the 5 settling strokes (with a first block of 6 strokes at 150/s the 6th stroke was
+ * still 0.29 mm short); then the steady length (Pen restarts the sampling).
  */
-export function startStrokesPerBlock(rate: number): number {
-  const m = coilStrokesPerBlock(rate);
-  return m < 3 ? m : 3;
-}
+export const START_STROKES = 3;
 
 /**
  * Most the fit lifts the bottom above its samples at 24 samples per stroke, raw units (0.003 FS
