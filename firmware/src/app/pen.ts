@@ -70,12 +70,6 @@ const TICK_MS = 125;
 
 /** Thermal estimate of the coil: first order, driven by the I²R the pen itself commands. */
 const THERMAL = { rthCPerW: 25, tauS: 60, ambientC: 25 };
-/**
- * The coil-temperature factors are worked out again when the thermistor has moved this far, °C:
- * 0.5 °C is 0.06 % of the Hall's span (≤ 1 µm at 1.5 mm) and 0.2 % of the drive (the loop's integral
- * takes it up), and the slow checks skip the work otherwise.
- */
-const COMP_STEP_C = 0.5;
 
 export interface PenEvents {
   /** state or fault changed */
@@ -140,9 +134,8 @@ export class Pen {
   private limitMm = 2;
   /** coil resistance for the thermal estimate, Ω */
   private coilR = 4;
-  /** coil temperature (thermistor), °C, and the one the drive and Hall factors were worked out at (NaN: none yet) */
+  /** coil temperature (thermistor), °C */
   private tempC = 25;
-  private compC = NaN;
   /** the last block's coil current (A) and drive (duty, or the stepper stage's level) */
   private amps = 0;
   private drive = 0;
@@ -256,7 +249,6 @@ export class Pen {
     this.supervisor.calibrated = true;
     this.hallNow.offset = cal.hall.offset;
     this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
-    this.compC = NaN;
     this.coilR = cal.actuator ? cal.actuator.r : 4;
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     this.an.locked = !!cal.stroke;
@@ -499,17 +491,12 @@ export class Pen {
     if (amps > LIMITS.maxCoilA) return this.trip(FAULT.OVER_CURRENT, now, amps);
     this.amps = amps;
     this.i2 += amps * amps;
-    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf, nb)) return;
+    if ((nb & 3) === 1 && this.checkEvery4(now, settled, buf)) return;
+    if ((nb & 7) === 3 && this.checkEvery8(now, nb)) return;
     const meanMm = (an.mean - this.z) * this.g;
     this.measMm = meanMm;
     const err = this.setMm - meanMm;
-    if (err > LIMITS.trackingMm || err < -LIMITS.trackingMm) {
-      // TRACKING after LIMITS.trackingBlocks such blocks in a row, once settled (not in open loop,
-      // nor in a block before a pending retune: it ran at the old setpoint)
-      this.trackingBlocks = settled && nb > 10 && !this.openLoop && !this.retunePending ? (this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : 1) : 0;
-      this.trackingNb = nb;
-      if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.trip(FAULT.TRACKING, now, err);
-    }
+    if ((err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && this.tracking(now, err, settled, nb)) return;
 
     // --- control
     let inSkin = true;
@@ -527,31 +514,55 @@ export class Pen {
     const c = this.counters;
     c.cStrokes += m;
     c.strokes += m;
-    // the first two blocks of a run (the first stroke from rest, the soft start's correction) and
-    // the block after a retune (a drive step) carry a transient the in-skin test misreads: their
-    // strokes count as dots, or not, with the next settled block
-    if (this.transientBlocks) {
+    if (!this.transientBlocks) {
+      if (inSkin) c.cDots += m;
+    } else this.blockEnd(m, inSkin);
+    if (this.telemetryEvery) this.record(buf, now, m, inSkin);
+    if (this.retunePending || m !== this.blockM) this.blockEnd(0, inSkin);
+  }
+
+  /**
+   * Off the per-block path. With `m` strokes: the first two blocks of a run (the first stroke from
+   * rest, the soft start's correction) and the block after a retune (a drive step) carry a
+   * transient the in-skin test misreads: their strokes count as dots, or not, with the next
+   * settled block. With none (0): the end of a block before a retune, or of a run's short first
+   * blocks (the steady block length from here).
+   */
+  private blockEnd(m: number, inSkin: boolean): void {
+    if (m) {
       if (--this.transientBlocks > 0) {
         this.pendingDots += m;
         this.pendingSkin = inSkin;
-      } else {
-        if (inSkin) c.cDots += m + this.pendingDots;
-        this.pendingDots = 0;
+        return;
       }
-    } else if (inSkin) c.cDots += m;
-    if (this.telemetryEvery) this.record(buf, now, m, inSkin);
+      if (inSkin) this.counters.cDots += m + this.pendingDots;
+      this.pendingDots = 0;
+      return;
+    }
     if (this.retunePending) {
       this.retunePending = false;
       this.applySetpoints(false);
       this.transientBlocks = 2;
-    } else if (m !== this.blockM) {
-      // the run's short first blocks are over: the steady block length from here
-      const self = this;
-      an.configure(this.blockM);
-      io.sample(this.rateNow, this.blockM, function (b) {
-        self.onBlock(b);
-      });
+      return;
     }
+    const self = this;
+    this.an.configure(this.blockM);
+    this.io.sample(this.rateNow, this.blockM, function (b) {
+      self.onBlock(b);
+    });
+  }
+
+  /**
+   * The depth error is beyond LIMITS.trackingMm: TRACKING after LIMITS.trackingBlocks such blocks
+   * in a row, once settled (not in open loop, nor in a block before a pending retune: it ran at the
+   * old setpoint). True when it latched.
+   */
+  private tracking(now: number, err: number, settled: boolean, nb: number): boolean {
+    this.trackingBlocks = settled && nb > 10 && !this.openLoop && !this.retunePending ? (this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : 1) : 0;
+    this.trackingNb = nb;
+    if (this.trackingBlocks < LIMITS.trackingBlocks) return false;
+    this.trip(FAULT.TRACKING, now, err);
+    return true;
   }
 
   /**
@@ -604,44 +615,51 @@ export class Pen {
     this.supervisor.latch(code, now, ctx);
   }
 
-  /** Every 4th block: a noisy Hall, temperature, the coil's thermal estimate, the cam's index. True when one latched a fault. */
-  private slowChecks(now: number, settled: boolean, buf: Uint16Array, nb: number): boolean {
-    const io = this.io;
+  /**
+   * Every 4th block: a noisy Hall (voice coil), the cam's index (stepper). True when one latched a
+   * fault. Off the per-block path: Espruino reads the text of what it skips as well.
+   */
+  private checkEvery4(now: number, settled: boolean, buf: Uint16Array): boolean {
     const sup = this.supervisor;
-    // voice coil: the needle bar is a mass on springs, its stroke is smooth; a rough signal,
-    // check after check, is noise on the Hall (a cable, its shield, the supply): the depth it
-    // reads cannot be trusted (docs/safety.md H2b). The stepper's cam-driven stroke is clipped
-    // on the sensor's rail (kinks): not checked. The bench build has no sensor (its model draws
-    // each stroke's bottom as three samples on a flat line): measured, not judged
-    const rough = this.vc ? this.an.roughness(buf) : 0;
-    this.noisyBlocks = rough > LIMITS.hallRoughRaw && io.variant !== 'bench' ? this.noisyBlocks + 1 : 0;
-    if (this.noisyBlocks >= LIMITS.noisyChecks) {
-      sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
-      return true;
-    }
-    this.coilTemp(io.coilTempC());
-    if (this.vc) {
-      // first-order I²R estimate over the blocks since the last slow check (4 of them, 1 at the
-      // start of a run: the mean of their currents squared)
-      const dt = now - this.lastSlowT;
-      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 1 ? 4 : 1)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
-    }
-    this.i2 = 0;
-    this.lastSlowT = now;
-    if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
-      sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
-      return true;
-    }
     const cam = this.cam;
     if (cam) {
-      const age = io.indexAge();
+      const age = this.io.indexAge();
       // while ramping the cam may turn as slowly as the ramp's start
       if (age > LIMITS.stallPeriods * (settled ? cam.period() : cam.stepsPerRev / CAM_START_HZ)) {
         sup.latch(FAULT.STALL, now, 'no cam index for ' + age.toFixed(3) + ' s');
         return true;
       }
+      return false;
     }
-    return false;
+    // voice coil: the needle bar is a mass on springs, its stroke is smooth; a rough signal,
+    // check after check, is noise on the Hall (a cable, its shield, the supply): the depth it
+    // reads cannot be trusted (docs/safety.md H2b). The stepper's cam-driven stroke is clipped
+    // on the sensor's rail (kinks): not checked. The bench build has no sensor (its model draws
+    // each stroke's bottom as three samples on a flat line): measured, not judged
+    const rough = this.an.roughness(buf);
+    this.noisyBlocks = rough > LIMITS.hallRoughRaw && this.io.variant !== 'bench' ? this.noisyBlocks + 1 : 0;
+    if (this.noisyBlocks < LIMITS.noisyChecks) return false;
+    sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
+    return true;
+  }
+
+  /**
+   * Every 8th block (≤ 0.32 s; the coil's temperature changes over seconds): the thermistor and
+   * the coil's thermal estimate. True when OVER_TEMP latched.
+   */
+  private checkEvery8(now: number, nb: number): boolean {
+    this.coilTemp(this.io.coilTempC());
+    if (this.vc) {
+      // first-order I²R estimate over the blocks since the last one (8 of them, fewer at the
+      // start of a run: the mean of their currents squared)
+      const dt = now - this.lastSlowT;
+      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 8 ? 8 : nb)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+    }
+    this.i2 = 0;
+    this.lastSlowT = now;
+    if (this.tempC <= LIMITS.maxCoilC && this.tempEst <= LIMITS.maxCoilC) return false;
+    this.supervisor.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
+    return true;
   }
 
   /** Stepper, once settled: the cam's speed loop on the index (slipping latches STALL), the stage's depth loop. */
@@ -705,10 +723,7 @@ export class Pen {
   private coilTemp(tC: number): void {
     this.tempC = tC;
     const cal = this.cal;
-    // within COMP_STEP_C of the temperature the factors were worked out at, they stand
-    const d = tC - this.compC;
-    if (!cal || !this.vc || (d < COMP_STEP_C && d > -COMP_STEP_C)) return;
-    this.compC = tC;
+    if (!cal || !this.vc) return;
     hallAt(tC, cal.hall, this.hallNow);
     this.vc.coilFactor = resistanceFactor(tC, cal.actuator ? cal.actuator.r : 0);
     this.hallFactors();

@@ -137,57 +137,55 @@ export class BlockAnalysis {
     const c = this.comb;
     const cv = this.cv;
     const n = this.n;
-    const im = this.im;
     let p = this.p;
     let hi = 0;
     if (p < 0 || !this.locked) {
       hi = Math.max.apply(null, buf as any);
-      p = buf.indexOf(hi) % n;
-    } else {
-      // each stroke's sample at the bottom phase, written out per block length (a JavaScript
-      // loop over them cost ≈ 45 µs a block on the interpreter, this ≈ 15 µs)
+      if (p < 0) p = buf.indexOf(hi) % n;
+    } else if (n === 16) {
+      // each stroke's sample at the bottom phase, written out for the 6-stroke blocks of the
+      // rates the CPU budget is about (a JavaScript loop costs ≈ 3× as much on the interpreter)
       const b = buf;
-      hi = n === 16 ? Math.max(b[p], b[p + 16], b[p + 32], b[p + 48], b[p + 64], b[p + 80])
-        : n === 32 ? Math.max(b[p], b[p + 32], b[p + 64])
-        : n === 48 ? Math.max(b[p], b[p + 48])
-        : n === 24 ? Math.max(b[p], b[p + 24], b[p + 48], b[p + 72])
-        : Math.max.apply(null, buf as any);
-    }
+      hi = Math.max(b[p], b[p + 16], b[p + 32], b[p + 48], b[p + 64], b[p + 80]);
+    } else for (let i = p; i < SAMPLES_PER_BLOCK; i += n) if (buf[i] > hi) hi = buf[i];
     this.at = p;
-    // per-stroke means of the samples at the bottom phase and either side (the comb sum wraps
-    // around the block: offset p + n − 1 is phase p − 1)
-    const y0 = cv(c, buf, p) * im;
-    const yl = cv(c, buf, p + n - 1) * im;
-    const yr = cv(c, buf, p + 1) * im;
+    // the per-stroke mean of the samples at the bottom phase (the comb sum)
+    const y0 = cv(c, buf, p) * this.im;
     const lo = buf[p + this.half];
-    // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
-    const ac = (yl + yr - 2 * y0) * this.kc;
-    const as = (yl - yr) * this.ks;
-    const a = Math.sqrt(ac * ac + as * as);
-    let corr = a - ac;
-    if (!(ac > 0)) {
-      // no bottom at p: find it again
-      corr = 0;
-      p = -1;
-    } else if (corr > a * this.q1) {
-      // the bottom lies more than half a sample from p: follow it next block; beyond the
-      // neighbours the fit would extrapolate, so at most a sample's worth (a step in the data,
-      // e.g. a sensor failing mid-block, cannot throw it far)
-      if (corr > a * this.q2) corr = a * this.q2;
-      p = (p + (as > 0 ? n - 1 : 1)) % n;
+    let corr: number;
+    {
+      // the means either side (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
+      const yl = cv(c, buf, p + n - 1) * this.im;
+      const yr = cv(c, buf, p + 1) * this.im;
+      // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
+      const ac = (yl + yr - 2 * y0) * this.kc;
+      const as = (yl - yr) * this.ks;
+      const a = Math.sqrt(ac * ac + as * as);
+      corr = a - ac;
+      if (!(ac > 0)) {
+        // no bottom at p: find it again
+        corr = 0;
+        p = -1;
+      } else if (corr > a * this.q1) {
+        // the bottom lies more than half a sample from p: follow it next block; beyond the
+        // neighbours the fit would extrapolate, so at most a sample's worth (a step in the data,
+        // e.g. a sensor failing mid-block, cannot throw it far)
+        if (corr > a * this.q2) corr = a * this.q2;
+        p = (p + (as > 0 ? n - 1 : 1)) % n;
+      }
+      // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples
+      // per stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
+      if (corr > this.cap) corr = this.cap;
+      this.p = p;
+      this.corr = corr;
     }
-    // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples per
-    // stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
-    const cap = this.cap;
-    if (corr > cap) corr = cap;
-    this.p = p;
     this.hi = hi;
     this.lo = lo;
-    this.corr = corr;
     this.mean = y0 + corr;
     this.last = buf[this.at + SAMPLES_PER_BLOCK - n] + corr;
     // the deepest stroke shares the phase and is larger: its fit scales with its swing (and is
     // capped as well: a stroke of the limit's 3.2 mm swing gains at most ≈ 14 µm)
+    const cap = this.cap;
     const lift = y0 > lo ? (corr * (hi - lo)) / (y0 - lo) : 0;
     this.top = hi + (lift < cap ? lift : cap);
   }
