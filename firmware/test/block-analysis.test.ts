@@ -1,7 +1,7 @@
 // The phase-locked block analysis: comb sums at the bottom phase, a three-point sinusoid
 // fit, the bottom phase found once and then followed, and the bound on every stroke's
 // bottom that the depth-limit check uses.
-import { BlockAnalysis, strokesPerBlock, coilStrokesPerBlock, START_STROKES, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
+import { BlockAnalysis, strokesPerBlock, START_STROKES, SAMPLES_PER_BLOCK, Convolve } from '../src/control/block-analysis';
 import { HALL } from './support/fake-io';
 
 const convolve: Convolve = (a, b, off) => {
@@ -14,7 +14,7 @@ const mmOf = (r: number) => (r / 65535 - HALL.offset) * HALL.mmPerUnit;
 
 /** A block of cosine strokes (rest −0.8 mm), stroke j bottoming at depths[j], the bottom at sample phase `phase` (fractional). */
 function block(rate: number, depths: (j: number) => number, phase: number, troughMm = -0.8): Uint16Array {
-  const m = coilStrokesPerBlock(rate);
+  const m = strokesPerBlock(rate, true);
   const n = SAMPLES_PER_BLOCK / m;
   const buf = new Uint16Array(SAMPLES_PER_BLOCK);
   for (let i = 0; i < buf.length; i++) {
@@ -38,22 +38,22 @@ describe('BlockAnalysis', () => {
 
   it('voice-coil blocks last at most 48 ms and give a stroke at least 16 samples; a run\'s first block holds at most 3 strokes (START_STROKES)', () => {
     for (let rate = 50; rate <= 150; rate += 0.1) {
-      const m = coilStrokesPerBlock(rate);
+      const m = strokesPerBlock(rate, true);
       expect(m / rate).toBeLessThanOrEqual(0.048);
       expect(SAMPLES_PER_BLOCK / m).toBeGreaterThanOrEqual(16);
       expect(SAMPLES_PER_BLOCK % m).toBe(0);
       expect(SAMPLES_PER_BLOCK % Math.min(m, START_STROKES)).toBe(0);
     }
-    expect(coilStrokesPerBlock(150)).toBe(6);
+    expect(strokesPerBlock(150, true)).toBe(6);
     expect(START_STROKES).toBeLessThanOrEqual(3);
   });
 
   it('finds the mean bottom within 2 µm whatever the sub-sample phase, at every block size', () => {
     for (const rate of [50, 80, 120, 150]) {
-      const n = SAMPLES_PER_BLOCK / coilStrokesPerBlock(rate);
+      const n = SAMPLES_PER_BLOCK / strokesPerBlock(rate, true);
       for (let phase = 0; phase < n; phase += 0.37) {
         const a = new BlockAnalysis(convolve);
-        a.configure(coilStrokesPerBlock(rate));
+        a.configure(strokesPerBlock(rate, true));
         for (let k = 0; k < 3; k++) a.analyse(block(rate, () => 1.2, phase)); // the phase is found, then followed
         expect(Math.abs(mmOf(a.mean) - 1.2)).toBeLessThan(0.002);
         // the retracted end is a coarse figure (travel, a frozen sensor): the sample half a stroke away
@@ -66,10 +66,10 @@ describe('BlockAnalysis', () => {
 
   it('follows a bottom that drifts by a fraction of a sample per block', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(coilStrokesPerBlock(150));
+    a.configure(strokesPerBlock(150, true));
     let phase = 2;
     for (let k = 0; k < 200; k++) {
-      phase = (phase + 0.3) % (SAMPLES_PER_BLOCK / coilStrokesPerBlock(150));
+      phase = (phase + 0.3) % (SAMPLES_PER_BLOCK / strokesPerBlock(150, true));
       a.analyse(block(150, () => 1.0, phase));
       if (k > 2) expect(Math.abs(mmOf(a.mean) - 1.0)).toBeLessThan(0.004);
     }
@@ -78,16 +78,16 @@ describe('BlockAnalysis', () => {
   it('bounds every stroke\'s bottom: a deep stroke among shallow ones is never under-read', () => {
     const a = new BlockAnalysis(convolve);
     for (const rate of [60, 100, 150]) {
-      const n = SAMPLES_PER_BLOCK / coilStrokesPerBlock(rate);
+      const n = SAMPLES_PER_BLOCK / strokesPerBlock(rate, true);
       for (let phase = 0; phase < n; phase += 0.25) {
-        a.configure(coilStrokesPerBlock(rate));
-        const depths = (j: number) => (j === coilStrokesPerBlock(rate) - 1 ? 2.1 : 1.0);
+        a.configure(strokesPerBlock(rate, true));
+        const depths = (j: number) => (j === strokesPerBlock(rate, true) - 1 ? 2.1 : 1.0);
         a.analyse(block(rate, depths, phase));
         a.analyse(block(rate, depths, phase));
         expect(mmOf(a.top)).toBeGreaterThanOrEqual(2.1 - 0.002);
         expect(mmOf(a.top)).toBeLessThan(2.1 + 0.02);
         // and the mean is the strokes' mean
-        const m = coilStrokesPerBlock(rate);
+        const m = strokesPerBlock(rate, true);
         expect(Math.abs(mmOf(a.mean) - (1.0 * (m - 1) + 2.1) / m)).toBeLessThan(0.01);
       }
     }
@@ -95,7 +95,7 @@ describe('BlockAnalysis', () => {
 
   it('each stroke\'s bottom from its sample at the bottom phase plus the fit', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(coilStrokesPerBlock(150));
+    a.configure(strokesPerBlock(150, true));
     const depths = (j: number) => 1.0 + 0.01 * j;
     const buf = block(150, depths, 3.4);
     a.analyse(buf);
@@ -105,7 +105,7 @@ describe('BlockAnalysis', () => {
 
   it('a flat block (frozen sensor) reads hi = lo and looks for the bottom again', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(coilStrokesPerBlock(100));
+    a.configure(strokesPerBlock(100, true));
     a.analyse(new Uint16Array(SAMPLES_PER_BLOCK).fill(30000));
     expect(a.hi).toBe(30000);
     expect(a.lo).toBe(30000);
@@ -115,7 +115,7 @@ describe('BlockAnalysis', () => {
 
   it('a sensor failing mid-block cannot throw the fit beyond a sample', () => {
     const a = new BlockAnalysis(convolve);
-    a.configure(coilStrokesPerBlock(150));
+    a.configure(strokesPerBlock(150, true));
     const good = block(150, () => 1.0, 4);
     a.analyse(good);
     const bad = good.slice();
@@ -132,7 +132,7 @@ describe('BlockAnalysis', () => {
     const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
     for (const ratio of [90 / 120, 110 / 120, 120 / 90, 1.37]) {
       for (let phase = 0; phase < 1; phase += 0.05) {
-        a.configure(coilStrokesPerBlock(100));
+        a.configure(strokesPerBlock(100, true));
         const n = SAMPLES_PER_BLOCK / a.m;
         const buf = new Uint16Array(SAMPLES_PER_BLOCK);
         for (let i = 0; i < buf.length; i++) {
@@ -152,7 +152,7 @@ describe('BlockAnalysis', () => {
     const a = new BlockAnalysis(convolve);
     const raw = (mm: number) => Math.round((HALL.offset + mm / HALL.mmPerUnit) * 65535);
     for (const rate of [60, 100, 150]) {
-      a.configure(coilStrokesPerBlock(rate));
+      a.configure(strokesPerBlock(rate, true));
       const s = SAMPLES_PER_BLOCK / a.m;
       for (let phase = 0; phase < 1; phase += 0.05) {
         const buf = new Uint16Array(SAMPLES_PER_BLOCK);
@@ -186,7 +186,7 @@ describe('BlockAnalysis', () => {
     };
     const a = new BlockAnalysis(convolve);
     for (const rate of [60, 100, 150]) {
-      a.configure(coilStrokesPerBlock(rate));
+      a.configure(strokesPerBlock(rate, true));
       const s = SAMPLES_PER_BLOCK / a.m;
       for (const sigma of [0, 0.0008, 0.03]) {
         for (let trial = 0; trial < 20; trial++) {

@@ -7,7 +7,7 @@ import { encodeFileUpload, ACK } from '@stipple/protocol';
 import { EspruinoProcess } from '../support/espruino-process';
 import { PenClient } from '@stipple/host-tools/link/pen-client';
 import type { TelemetryRecord } from '@stipple/protocol';
-import { coilStrokesPerBlock } from '@stipple/firmware/control/block-analysis';
+import { strokesPerBlock } from '@stipple/firmware/control/block-analysis';
 
 const bin = process.env.ESPRUINO_BIN;
 const bundle = path.join(__dirname, '..', '..', 'firmware', 'dist', 'stipple-bench.js');
@@ -159,7 +159,7 @@ maybe('firmware on the real Espruino interpreter', () => {
           `${c.trimmedUs.toFixed(1)} → ≈ ${picoPct(c.trimmedUs)} %`);
       }
       // eslint-disable-next-line no-console
-      console.log(`espruino-conformance: ${path.basename(bin!)}: control CPU with the firmware in RAM (blocks of ${coilStrokesPerBlock(150)} strokes, 150 strokes/s; ` +
+      console.log(`espruino-conformance: ${path.basename(bin!)}: control CPU with the firmware in RAM (blocks of ${strokesPerBlock(150, true)} strokes, 150 strokes/s; ` +
         `Pico ×50):\n  ${lines.join('\n  ')}`);
     } finally {
       await client.close();

@@ -7,7 +7,7 @@ import { Counters, zeroCounters, isCounters } from './counters';
 import { RecordStore } from '../store/record-store';
 import { Calibration, CALIBRATION_VERSION, HallCalibration, isCalibration } from '../control/calibration';
 import { hallAt, resistanceFactor } from '../control/coil-temperature';
-import { BlockAnalysis, SAMPLES_PER_BLOCK, START_STROKES, strokesPerBlock, coilStrokesPerBlock } from '../control/block-analysis';
+import { BlockAnalysis, SAMPLES_PER_BLOCK, START_STROKES, strokesPerBlock } from '../control/block-analysis';
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, createStageDepthController } from '../control/stage-depth';
 import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
@@ -165,8 +165,6 @@ export class Pen {
   private pendingDots = 0;
   private pendingSkin = false;
   private trackingBlocks = 0;
-  /** the last block with a tracking error beyond LIMITS.trackingMm */
-  private trackingNb = 0;
   /** consecutive blocks in which the needle did not travel */
   private stillBlocks = 0;
   /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
@@ -356,7 +354,6 @@ export class Pen {
     this.transientBlocks = 3;
     this.pendingDots = 0;
     this.trackingBlocks = 0;
-    this.trackingNb = 0;
     this.stillBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
@@ -401,7 +398,7 @@ export class Pen {
     // the sample rate follows the stroke rate: a block spans exactly M strokes
     const restartSampling = starting || rate !== this.rateNow;
     this.rateNow = rate;
-    this.blockM = this.vc ? coilStrokesPerBlock(rate) : strokesPerBlock(rate);
+    this.blockM = strokesPerBlock(rate, !!this.vc);
     this.setMm = depth;
     this.tlm[1] = Math.round(depth * 1000);
     this.tlm[3] = rate;
@@ -491,12 +488,14 @@ export class Pen {
     if (amps > LIMITS.maxCoilA) return this.trip(FAULT.OVER_CURRENT, now, amps);
     this.amps = amps;
     this.i2 += amps * amps;
-    if ((nb & 3) === 1 && this.checkEvery4(now, settled, buf)) return;
-    if ((nb & 7) === 3 && this.checkEvery8(now, nb)) return;
+    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf, nb)) return;
     const meanMm = (an.mean - this.z) * this.g;
     this.measMm = meanMm;
     const err = this.setMm - meanMm;
-    if ((err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && this.tracking(now, err, settled, nb)) return;
+    // TRACKING after LIMITS.trackingBlocks such blocks in a row, once settled (not in open loop, nor
+    // in a block before a pending retune: it ran at the old setpoint)
+    this.trackingBlocks = (err > LIMITS.trackingMm || err < -LIMITS.trackingMm) && settled && nb > 10 && !this.openLoop && !this.retunePending ? this.trackingBlocks + 1 : 0;
+    if (this.trackingBlocks >= LIMITS.trackingBlocks) return this.trip(FAULT.TRACKING, now, err);
 
     // --- control
     let inSkin = true;
@@ -553,19 +552,6 @@ export class Pen {
   }
 
   /**
-   * The depth error is beyond LIMITS.trackingMm: TRACKING after LIMITS.trackingBlocks such blocks
-   * in a row, once settled (not in open loop, nor in a block before a pending retune: it ran at the
-   * old setpoint). True when it latched.
-   */
-  private tracking(now: number, err: number, settled: boolean, nb: number): boolean {
-    this.trackingBlocks = settled && nb > 10 && !this.openLoop && !this.retunePending ? (this.trackingNb === nb - 1 ? this.trackingBlocks + 1 : 1) : 0;
-    this.trackingNb = nb;
-    if (this.trackingBlocks < LIMITS.trackingBlocks) return false;
-    this.trip(FAULT.TRACKING, now, err);
-    return true;
-  }
-
-  /**
    * The needle did not travel in a block (true: onBlock ends here). A frozen sensor (every
    * sample of the block within one 12-bit step: a live one shows its noise) is SENSOR_STUCK. Before the stepper has
    * settled (its cam ramping) the block goes on. Stepper: the cam stalled (STALL). Voice coil:
@@ -616,12 +602,29 @@ export class Pen {
   }
 
   /**
-   * Every 4th block: a noisy Hall (voice coil), the cam's index (stepper). True when one latched a
-   * fault. Off the per-block path: Espruino reads the text of what it skips as well.
+   * Every 4th block: a noisy Hall (voice coil), the cam's index (stepper); every 8th (≤ 0.32 s;
+   * the coil's temperature changes over seconds) the thermistor and the coil's thermal estimate.
+   * True when one latched a fault. Off the per-block path: Espruino reads the text of what it
+   * skips as well.
    */
-  private checkEvery4(now: number, settled: boolean, buf: Uint16Array): boolean {
+  private slowChecks(now: number, settled: boolean, buf: Uint16Array, nb: number): boolean {
     const sup = this.supervisor;
     const cam = this.cam;
+    if ((nb & 7) === 1) {
+      this.coilTemp(this.io.coilTempC());
+      if (this.vc) {
+        // first-order I²R estimate over the blocks since the last one (8 of them, 1 at the start
+        // of a run: the mean of their currents squared)
+        const dt = now - this.lastSlowT;
+        if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 1 ? 8 : 1)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+      }
+      this.i2 = 0;
+      this.lastSlowT = now;
+      if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
+        sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
+        return true;
+      }
+    }
     if (cam) {
       const age = this.io.indexAge();
       // while ramping the cam may turn as slowly as the ramp's start
@@ -640,25 +643,6 @@ export class Pen {
     this.noisyBlocks = rough > LIMITS.hallRoughRaw && this.io.variant !== 'bench' ? this.noisyBlocks + 1 : 0;
     if (this.noisyBlocks < LIMITS.noisyChecks) return false;
     sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
-    return true;
-  }
-
-  /**
-   * Every 8th block (≤ 0.32 s; the coil's temperature changes over seconds): the thermistor and
-   * the coil's thermal estimate. True when OVER_TEMP latched.
-   */
-  private checkEvery8(now: number, nb: number): boolean {
-    this.coilTemp(this.io.coilTempC());
-    if (this.vc) {
-      // first-order I²R estimate over the blocks since the last one (8 of them, fewer at the
-      // start of a run: the mean of their currents squared)
-      const dt = now - this.lastSlowT;
-      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 8 ? 8 : nb)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
-    }
-    this.i2 = 0;
-    this.lastSlowT = now;
-    if (this.tempC <= LIMITS.maxCoilC && this.tempEst <= LIMITS.maxCoilC) return false;
-    this.supervisor.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
     return true;
   }
 

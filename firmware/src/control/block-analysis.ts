@@ -22,23 +22,15 @@ export type Convolve = (a: Uint8Array | Uint16Array, b: Uint16Array, offset: num
 export const SAMPLES_PER_BLOCK = 96;
 
 /**
- * Strokes per block at a stroke rate, stepper: blocks of 27–40 ms (2, 3 or 4 strokes: 48, 32 or
- * 24 samples per stroke). Its loops (cam speed, stage depth) decide once per block.
+ * Strokes per block at a stroke rate: blocks of 27–48 ms. Stepper: 2, 3 or 4 strokes (48, 32 or
+ * 24 samples per stroke). Voice coil (`coil`, and the bench build): 2, 3 or 6 (48, 32 or 16): at
+ * 125/s and above a block holds 6 strokes, because the per-block work is what the control-CPU
+ * budget counts and blocks of 4 strokes cannot fit it (docs/control.md "Budgets"); the accuracy
+ * matrix holds at 6 (8 thinned its margins, 12 failed it: the ±0.2 mm hand wobble at 2–5 Hz is
+ * rejected less). The loops decide once per block.
  */
-export function strokesPerBlock(rate: number): number {
-  return rate < 75 ? 2 : rate < 125 ? 3 : 4;
-}
-
-/**
- * Strokes per block at a stroke rate, voice coil (and the bench build), once a run has started:
- * blocks of 30–48 ms (2, 3 or 6 strokes: 48, 32 or 16 samples per stroke). The depth loop decides
- * once per block. At 125/s and above a block holds 6 strokes: the per-block work is what the
- * control-CPU budget counts, and blocks of 4 strokes cannot fit it (docs/control.md "Budgets");
- * the accuracy matrix holds at 6 (8 thinned its margins, 12 failed it: the ±0.2 mm hand wobble
- * at 2–5 Hz is rejected less).
- */
-export function coilStrokesPerBlock(rate: number): number {
-  return rate < 75 ? 2 : rate < 125 ? 3 : 6;
+export function strokesPerBlock(rate: number, coil?: boolean): number {
+  return rate < 75 ? 2 : rate < 125 ? 3 : coil ? 6 : 4;
 }
 
 /**

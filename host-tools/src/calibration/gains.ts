@@ -14,12 +14,12 @@
 // contraction of the depth error) over every rate's λ and ρ ∈ RHO_RANGE.
 import type { ActuatorModel } from './actuator-model';
 import { simulateStrokes } from './stroke-simulation';
-import { strokesPerBlock, coilStrokesPerBlock } from '@stipple/firmware/control/block-analysis';
+import { strokesPerBlock } from '@stipple/firmware/control/block-analysis';
 
 /** Slope of depth vs drive relative to the in-air model: scar tissue (~0.8) with a 25 % margin, up to model error +10 %. */
 export const RHO_RANGE = [0.6, 0.8, 1.0, 1.1];
-/** Strokes per control block at a rate: the firmware's own (a copy here went stale once the firmware's changed); the stepper's, and the voice coil's. */
-export { strokesPerBlock, coilStrokesPerBlock };
+/** Strokes per control block at a rate: the firmware's own (a copy here went stale once the firmware's changed); `coil` for the voice coil's. */
+export { strokesPerBlock };
 
 export interface GainDerivation {
   kp: number;
@@ -33,7 +33,7 @@ export interface GainDerivation {
 
 /** Fraction of a drive step the first control block's mean depth shows, from simulated strokes. */
 export function firstBlockFraction(a: ActuatorModel, rate: number, push: number, volts: number): number {
-  const k = coilStrokesPerBlock(rate);
+  const k = strokesPerBlock(rate, true);
   const before = 20;
   const base = simulateStrokes(a, { rate, push, duty: 0.3, volts, strokes: before + 2 * k });
   const step = simulateStrokes(a, { rate, push, duty: 0.3, volts, strokes: before + 2 * k, changeAt: before, dutyAfter: 0.33 });
