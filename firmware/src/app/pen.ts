@@ -602,28 +602,26 @@ export class Pen {
   }
 
   /**
-   * Every 4th block: a noisy Hall (voice coil), the cam's index (stepper); every 8th (≤ 0.32 s;
-   * the coil's temperature changes over seconds) the thermistor and the coil's thermal estimate.
-   * True when one latched a fault. Off the per-block path: Espruino reads the text of what it
-   * skips as well.
+   * Every 4th block: the thermistor and the coil's thermal estimate, a noisy Hall (voice coil),
+   * the cam's index (stepper). True when one latched a fault. (The temperature every 8th block
+   * instead moved the accuracy matrix's worst strokes by up to 12 µm: the drive and Hall
+   * compensation follow a coil that warms during the run.)
    */
   private slowChecks(now: number, settled: boolean, buf: Uint16Array, nb: number): boolean {
     const sup = this.supervisor;
     const cam = this.cam;
-    if ((nb & 7) === 1) {
-      this.coilTemp(this.io.coilTempC());
-      if (this.vc) {
-        // first-order I²R estimate over the blocks since the last one (8 of them, 1 at the start
-        // of a run: the mean of their currents squared)
-        const dt = now - this.lastSlowT;
-        if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 1 ? 8 : 1)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
-      }
-      this.i2 = 0;
-      this.lastSlowT = now;
-      if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
-        sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
-        return true;
-      }
+    this.coilTemp(this.io.coilTempC());
+    if (this.vc) {
+      // first-order I²R estimate over the blocks since the last one (4 of them, 1 at the start of
+      // a run: the mean of their currents squared)
+      const dt = now - this.lastSlowT;
+      if (dt > 0) this.tempEst += ((THERMAL.ambientC + (this.i2 / (nb > 1 ? 4 : 1)) * this.coilR * THERMAL.rthCPerW - this.tempEst) * dt) / THERMAL.tauS;
+    }
+    this.i2 = 0;
+    this.lastSlowT = now;
+    if (this.tempC > LIMITS.maxCoilC || this.tempEst > LIMITS.maxCoilC) {
+      sup.latch(FAULT.OVER_TEMP, now, 'coil ' + this.tempC.toFixed(1) + ' C, estimate ' + this.tempEst.toFixed(1) + ' C');
+      return true;
     }
     if (cam) {
       const age = this.io.indexAge();
