@@ -71,8 +71,6 @@ export class BlockAnalysis {
   corr = 0;
   /** no stroke of the block bottoms out deeper than this, raw (the depth-limit check) */
   top = 0;
-  /** the block's last stroke's bottom, raw (the one least touched by a transient) */
-  last = 0;
   private comb = new Uint8Array(SAMPLES_PER_BLOCK);
   private cv: Convolve;
   /** per configuration: 1/M, N/2, the fit's factors 1/(2(cos h − 1)), 1/(2 sin h), and 1 − cos(h/2), 1 − cos h */
@@ -174,7 +172,6 @@ export class BlockAnalysis {
     this.hi = hi;
     this.lo = lo;
     this.mean = y0 + corr;
-    this.last = buf[this.at + SAMPLES_PER_BLOCK - n] + corr;
     // the deepest stroke shares the phase and is larger: its fit scales with its swing (and is
     // capped as well: a stroke of the limit's 3.2 mm swing gains at most ≈ 14 µm)
     const cap = this.cap;
