@@ -36,15 +36,15 @@ function runBlocks(io: FakeIo, pen: Pen, n: number, depthOf?: (duty: number, i: 
     io.advance(0.03);
     const d = depthOf ? depthOf(io.duty, i) : 2.8 * io.duty - 0.8 - 0.25;
     io.blockHandler(blockAt(d, io.k));
-    if (pen.supervisor.state === STATE.FAULT) break;
+    if (pen.supervisor.penState === STATE.FAULT) break;
   }
 }
 
 describe('Pen: boot and persistence', () => {
   it('an uncalibrated pen latches UNCALIBRATED and refuses to run, even after a button clear', () => {
     const { pen, io } = makePen({ calibrated: false });
-    expect(pen.supervisor.state).toBe(STATE.FAULT);
-    expect(pen.supervisor.fault).toBe(FAULT.UNCALIBRATED);
+    expect(pen.supervisor.penState).toBe(STATE.FAULT);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.UNCALIBRATED);
     expect(pen.start(false)).not.toBe('');
     expect(pen.supervisor.clear()).toMatch(/technician/);
     expect(io.driving).toBe(false);
@@ -55,7 +55,7 @@ describe('Pen: boot and persistence', () => {
     new RecordStore(flash, crc32).save('cal', CALIBRATION_VERSION, cal);
     flash.files['cal.a'] = flash.files['cal.a'].replace('2.8', '9.9');
     const { pen } = makePen({ flash });
-    expect(pen.supervisor.fault).toBe(FAULT.STORAGE_CORRUPT);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.STORAGE_CORRUPT);
     expect(pen.start(false)).not.toBe('');
   });
 
@@ -63,15 +63,15 @@ describe('Pen: boot and persistence', () => {
     const a = makePen();
     a.pen.start(false);
     const b = makePen({ flash: a.flash });
-    expect(b.pen.supervisor.fault).toBe(FAULT.WATCHDOG);
+    expect(b.pen.supervisor.latchedFault).toBe(FAULT.WATCHDOG);
     a.io.volts = 5.0;
   });
 
   it('a calibrated pen with a cartridge is READY, without one IDLE', () => {
     const { pen } = makePen();
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
     pen.cartridge(false);
-    expect(pen.supervisor.state).toBe(STATE.IDLE);
+    expect(pen.supervisor.penState).toBe(STATE.IDLE);
     expect(pen.start(false)).toBe('no cartridge');
   });
 });
@@ -82,13 +82,13 @@ describe('Pen: running', () => {
     pen.prefs.depth = 1.0;
     pen.prefs.rate = 100;
     expect(pen.start(false)).toBe('');
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
     runBlocks(io, pen, 30);
     expect(Math.abs(pen.measMm - 1.0)).toBeLessThanOrEqual(0.005);
     expect(pen.counters.cStrokes).toBe(30 * strokesPerBlock(100));
     expect(pen.counters.cDots).toBeGreaterThan(25 * strokesPerBlock(100));
     pen.stop();
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
     expect(io.driving).toBe(false);
   });
 
@@ -141,7 +141,7 @@ describe('Pen: running', () => {
       if (what === 'jammed needle' || what === 'open coil' || what === 'shorted coil') {
         // the needle stops moving: every sample the same but for a few LSB of noise; the latch
         // follows a probe of the coil current across one stroke
-        for (let i = 0; i < 5 && pen.supervisor.state === STATE.RUNNING; i++) {
+        for (let i = 0; i < 5 && pen.supervisor.penState === STATE.RUNNING; i++) {
           const base = what === 'jammed needle' ? 30000 : restRaw;
           const buf = new Uint16Array(SAMPLES_PER_BLOCK);
           for (let j = 0; j < SAMPLES_PER_BLOCK; j++) buf[j] = base + 16 * ((j * 7 + i) % 5);
@@ -153,16 +153,16 @@ describe('Pen: running', () => {
       } else {
         runBlocks(io, pen, 20, depthOf);
       }
-      expect(pen.supervisor.state).toBe(STATE.FAULT);
-      expect(pen.supervisor.fault).toBe(code);
+      expect(pen.supervisor.penState).toBe(STATE.FAULT);
+      expect(pen.supervisor.latchedFault).toBe(code);
       expect(io.driving).toBe(false);
       expect(io.blockHandler).toBeUndefined();
       expect(pen.supervisor.log[pen.supervisor.log.length - 1].x.length).toBeGreaterThan(0);
-      expect(ledPatternName(pen.supervisor.state, pen.warn)).toBe('fault');
+      expect(ledPatternName(pen.supervisor.penState, pen.warn)).toBe('fault');
       // a fault stays latched: the run button does nothing until cleared
       expect(pen.start(false)).toBe('fault latched');
       expect(pen.supervisor.clear()).toBe('');
-      expect(pen.supervisor.state).toBe(STATE.READY);
+      expect(pen.supervisor.penState).toBe(STATE.READY);
     });
   }
 
@@ -190,7 +190,7 @@ describe('Pen: running', () => {
       io.advance(0.03);
     }
     io.advance(0.01);
-    expect(pen.supervisor.fault).toBe(FAULT.TRACKING);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.TRACKING);
     expect(pen.clearFault()).toBe('');
     io.amps = 0.5;
     pen.start(false);
@@ -224,14 +224,14 @@ describe('Pen: running', () => {
     io.coilAmps = () => ((io.t * 100) % 1 > 0.05 && (io.t * 100) % 1 < 0.5 ? 0.5 : 0);
     pen.start(false);
     runBlocks(io, pen, 40);
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
   });
 
   it('telemetry reports the coil current as a magnitude (a braking coil carries it backwards)', () => {
     const { pen, io } = makePen();
     const amps: number[] = [];
     pen.telemetryEvery = 10;
-    pen.events.telemetry = (v) => amps.push(v[5]);
+    pen.handlers.telemetry = (v) => amps.push(v[5]);
     io.amps = -0.2;
     pen.start(false);
     runBlocks(io, pen, 12);
@@ -244,7 +244,7 @@ describe('Pen: running', () => {
     const records: number[][] = [];
     pen.telemetryEvery = 10;
     pen.telemetryPerStroke = true;
-    pen.events.telemetry = (_v, strokeUm) => records.push(strokeUm!.slice());
+    pen.handlers.telemetry = (_v, strokeUm) => records.push(strokeUm!.slice());
     pen.prefs.rate = 60;
     pen.start(false);
     runBlocks(io, pen, 1, () => 1.5); // one block, 6 strokes at 1.5 mm: no record yet
@@ -274,12 +274,12 @@ describe('Pen: running', () => {
       io.advance(0.03);
       io.blockHandler!(i === 4 ? noisy() : blockAt(2.8 * io.duty - 1.05, io.k));
     }
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
-    for (let i = 0; i < 8 && pen.supervisor.state === STATE.RUNNING; i++) {
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
+    for (let i = 0; i < 8 && pen.supervisor.penState === STATE.RUNNING; i++) {
       io.advance(0.03);
       io.blockHandler!(noisy());
     }
-    expect(pen.supervisor.fault).toBe(FAULT.SENSOR_RANGE);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.SENSOR_RANGE);
     expect(pen.supervisor.log[pen.supervisor.log.length - 1].x).toMatch(/noisy/);
   });
 
@@ -288,14 +288,14 @@ describe('Pen: running', () => {
     pen.start(false);
     runBlocks(io, pen, 3);
     io.blockHandler!(new Uint16Array(SAMPLES_PER_BLOCK).fill(30000));
-    expect(pen.supervisor.fault).toBe(FAULT.SENSOR_STUCK);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.SENSOR_STUCK);
   });
 
   it('removing the cartridge while running latches CARTRIDGE_REMOVED', () => {
     const { pen, io } = makePen();
     pen.start(false);
     pen.cartridge(false);
-    expect(pen.supervisor.fault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
     expect(io.driving).toBe(false);
   });
 
@@ -305,8 +305,8 @@ describe('Pen: running', () => {
     expect(pen.startHostRun(1.0, 100, 60, false)).toBe('');
     runBlocks(io, pen, 2);
     const lost = io.t;
-    for (let i = 0; i < 10 && pen.supervisor.state !== STATE.FAULT; i++) runBlocks(io, pen, 1);
-    expect(pen.supervisor.fault).toBe(FAULT.LINK_LOST);
+    for (let i = 0; i < 10 && pen.supervisor.penState !== STATE.FAULT; i++) runBlocks(io, pen, 1);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.LINK_LOST);
     expect(io.t - lost).toBeLessThanOrEqual(0.2);
     expect(HEARTBEAT_TIMEOUT_S).toBeLessThan(0.2);
   });
@@ -316,7 +316,7 @@ describe('Pen: running', () => {
     pen.prefs.maxRunMin = 1;
     pen.start(false);
     io.advance(61);
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
   });
 
   // HIL report (preset switching, depth/speed changes while running): a retune in the middle of
@@ -348,7 +348,7 @@ describe('Pen: running', () => {
     const { pen, io } = makePen();
     const rates: number[] = [];
     pen.telemetryEvery = 1;
-    pen.events.telemetry = (v) => rates.push(v[3]);
+    pen.handlers.telemetry = (v) => rates.push(v[3]);
     pen.prefs.rate = 120;
     pen.start(false);
     runBlocks(io, pen, 5);
@@ -360,7 +360,7 @@ describe('Pen: running', () => {
     expect(rates[rates.length - 1]).toBe(120); // that block ran at 120/s
     runBlocks(io, pen, 1);
     expect(rates[rates.length - 1]).toBe(110);
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
   });
 
   it('threshold constants are the documented ones', () => {
@@ -373,10 +373,10 @@ describe('Handset', () => {
     const { pen, io, handset } = makePen();
     handset.button('run', true, 1);
     handset.button('run', false, 1.1);
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
     handset.button('run', true, 2);
     handset.button('run', false, 2.1);
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
     pen.supervisor.enterService();
     io.hold(0.3);
     handset.button('run', true, io.t);
@@ -405,15 +405,15 @@ describe('Handset', () => {
     pen.start(false);
     pen.cartridge(false);
     pen.cartridge(true);
-    expect(pen.supervisor.state).toBe(STATE.FAULT);
+    expect(pen.supervisor.penState).toBe(STATE.FAULT);
     handset.button('speedDown', true, 10);
     handset.button('depthDown', true, 10.1);
     handset.button('depthDown', false, 12.3);
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
     handset.button('pedal', true, 20);
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
     handset.button('pedal', false, 25);
-    expect(pen.supervisor.state).toBe(STATE.READY);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
   });
 
   it('a cartridge swap starts fresh per-cartridge counters and keeps the lifetime ones', () => {
@@ -429,116 +429,3 @@ describe('Handset', () => {
     expect(pen.counters.cartridges).toBe(1);
   });
 });
-
-describe('Pen: stepper variant', () => {
-  const stepperCal: Calibration = {
-    hall: HALL,
-    stage: { stepsPerMm: 1600, depthAtHome: -0.4, stepsPerRev: 400, lobes: 3 },
-    gains: { kp: 0, ki: 0.5 },
-    meta: { technician: 't', gaugeId: 'g', date: '2026-11-21', firmware: '0.1.0', serial: 'S1' },
-  };
-  function makeStepper() {
-    const store = new RecordStore(new MemoryFlash(), crc32);
-    store.save('cal', CALIBRATION_VERSION, stepperCal);
-    const io = new FakeIo('stepper');
-    const pen = new Pen(io, store);
-    pen.boot();
-    io.advance(0.06); // the boot's homing
-    return { pen, io };
-  }
-  /** A cam stroke block: bottom from the stage, the retracted end 2.5 mm above, clipped at the Hall's 0.01 FS rail. */
-  function camBlock(bottomMm: number, k: number): Uint16Array {
-    const b = blockAt(bottomMm, k, bottomMm - 2.5);
-    const rail = Math.round(0.01 * 65535);
-    const out = new Uint16Array(b.length);
-    for (let i = 0; i < b.length; i++) {
-      const fs = 0.3667 + ((bottomMm - 2.5 + ((2.5 * (1 - Math.cos(((i % (b.length / k)) / (b.length / k)) * 2 * Math.PI))) / 2)) * 0.1778);
-      out[i] = fs < 0.01 ? rail : b[i];
-    }
-    return out;
-  }
-  /** Blocks from the stage's plant; the index runs at the commanded speed. */
-  function run(io: FakeIo, pen: Pen, seconds: number, bottomOf = (steps: number) => -0.4 + steps / 1600): void {
-    const end = io.t + seconds;
-    while (io.t < end && io.blockHandler) {
-      io.advance(io.k / pen.prefs.rate);
-      io.period = io.camFreq > 0 ? 400 / io.camFreq : 0;
-      io.age = io.camFreq > 0 ? 0.005 : io.age + io.k / pen.prefs.rate;
-      io.blockHandler(camBlock(bottomOf(io.stageSteps), io.k));
-    }
-  }
-
-  it('boots by running the stage home against its switch', () => {
-    const { io } = makeStepper();
-    expect(io.homes).toBe(1);
-  });
-
-  it('a retracted end of stroke on the sensor rail is normal: the stage approaches short, then the loop closes on the setpoint', () => {
-    const { pen, io } = makeStepper();
-    pen.prefs.depth = 0.5;
-    pen.prefs.rate = 120;
-    expect(pen.start(false)).toBe('');
-    expect(io.stageSteps).toBe(Math.round(0.9 * 1600) - 160);
-    expect(io.camFreq).toBeCloseTo(16000, 6);
-    run(io, pen, 3);
-    expect(pen.supervisor.state).toBe(STATE.RUNNING);
-    expect(Math.abs(pen.measMm - 0.5)).toBeLessThanOrEqual(0.003);
-    expect(pen.counters.cDots).toBe(pen.counters.cStrokes);
-  });
-
-  it('a stroke bottom off the sensor scale is SENSOR_RANGE; a sensor stuck on its rail too', () => {
-    for (const level of [0.002, 0.995]) {
-      const { pen, io } = makeStepper();
-      pen.start(false);
-      run(io, pen, 1);
-      io.blockHandler!(new Uint16Array(SAMPLES_PER_BLOCK).fill(Math.round(level * 65535)));
-      expect(pen.supervisor.fault).toBe(FAULT.SENSOR_RANGE);
-      expect(io.driving).toBe(false);
-      expect(io.stageSteps).toBe(0);
-    }
-  });
-
-  it('stop ramps the cam down and runs the stage home', () => {
-    const { pen, io } = makeStepper();
-    pen.start(false);
-    run(io, pen, 2);
-    const homes = io.homes;
-    pen.stop();
-    expect(io.camFreq).toBe(0);
-    expect(io.homes).toBe(homes + 1);
-    expect(pen.supervisor.state).toBe(STATE.READY);
-  });
-
-  it('a cam whose index stops, or that turns much slower than commanded, is STALL', () => {
-    const a = makeStepper();
-    a.pen.start(false);
-    run(a.io, a.pen, 2);
-    a.io.camFreq = 0; // the index goes quiet: the rotor is blocked
-    run(a.io, a.pen, 1);
-    expect(a.pen.supervisor.fault).toBe(FAULT.STALL);
-    const b = makeStepper();
-    b.pen.start(false);
-    run(b.io, b.pen, 2);
-    b.io.advance(0.03);
-    b.io.period = (400 / b.io.camFreq) * 1.4;
-    b.io.blockHandler!(camBlock(b.pen.prefs.depth, b.io.k));
-    expect(b.pen.supervisor.fault).toBe(FAULT.STALL);
-  });
-
-  it('a run asked while the stage homes (SERVICE left mid-run) waits for it: no stroke where the stage was', () => {
-    const { pen, io } = makeStepper();
-    pen.prefs.depth = 1.8;
-    pen.start(false);
-    run(io, pen, 1);
-    pen.stop(); // the stage runs home
-    expect(io.stageBusy()).toBe(true);
-    pen.prefs.depth = 1.0;
-    expect(pen.start(false)).toBe('');
-    expect(io.camFreq).toBe(0);
-    expect(io.blockHandler).toBeUndefined();
-    io.advance(0.06);
-    expect(io.camFreq).toBeGreaterThan(0);
-    expect(io.stageSteps).toBe(Math.round(1.4 * 1600) - 160);
-  });
-});
-

@@ -53,7 +53,7 @@ export function reservedProps(firmwareDir, rootDir, require, wireSchema) {
   };
   const tsLib = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
   // declaration files: every identifier outside comments
-  for (const f of readdirSync(tsLib)) if (/^lib\..*\.d\.ts$/.test(f)) add(code(readFileSync(path.join(tsLib, f), 'utf8')));
+  for (const f of readdirSync(tsLib)) if (/^lib\.es.*\.d\.ts$/.test(f)) add(code(readFileSync(path.join(tsLib, f), 'utf8')));
   add(code(readFileSync(path.join(firmwareDir, 'src/hal/espruino.d.ts'), 'utf8')));
   schemaKeys(wireSchema, names);
   for (const k of ['v', 'i', 's', 'b', 'c']) names.add(k);

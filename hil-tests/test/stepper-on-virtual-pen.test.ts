@@ -2,9 +2,12 @@
 // the SERVICE primitives and the virtual gauge only (as a technician's tool would), a
 // host-driven run and a practitioner's handset run both hold depth and stroke rate; the
 // cam ramps up and down without losing a step; a retracted end of stroke below the Hall
-// sensor's range is normal, a disconnected sensor is a fault. A homing run always ends at
-// the stage's switch: a run asked while one is under way starts from where the stage really
-// is, never past the hard limit.
+// sensor's range is normal, a disconnected sensor is a fault. The depth stage is moved only
+// from a known position and the cam turns only once it stands: a run asked while it homes
+// waits (never past the hard limit); every stroke out of the cartridge lands at the set
+// depth; a fault parks the cam at its retracted phase within 50 ms; a sensor fault clears
+// once the sensor is back.
+import { PIN_MAPS } from '@stipple/firmware/boards/pin-maps';
 import { readFileSync } from 'fs';
 import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
@@ -16,6 +19,16 @@ const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
 /** The deepest stroke's bottom (gauge) in [from, to), mm. */
 function deepest(c: SimPenConnection, from: number, to = Infinity): number {
   return c.pen.hardware.gauge.strokes(from).filter((r) => r.time < to).reduce((a, r) => Math.max(a, r.bottomMm), -Infinity);
+}
+
+/** The cam's driver pins (STEP, ENABLE) as the board drives them: '' when off. */
+function camDrive(c: SimPenConnection): string {
+  const why: string[] = [];
+  for (const pin of [PIN_MAPS.PICO.DRIVE_PWM, PIN_MAPS.PICO.DRIVE_PHASE]) {
+    const s = c.pen.board.pinState(pin);
+    if (s && (s.mode.startsWith('af_') ? s.duty > 0 : s.mode !== 'input' && s.mode !== 'analog' && s.value)) why.push(pin);
+  }
+  return why.join(',');
 }
 
 /** Mean bottom of stroke (gauge) and stroke rate over [from, to). */
@@ -126,5 +139,63 @@ describe('stepper variant on the virtual pen', () => {
     await link.advance(1.5);
     expect(pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
     pen.hardware.faults.clear('hallDisconnected');
+  }, 60000);
+
+  it('strokes land at the set depth from the first one out of the cartridge; a fault parks the cam within 50 ms, then the stage homes', async () => {
+    const { link, client, pen } = c;
+    const hw = pen.hardware;
+    await link.run(client.enterService(pen.secret));
+    await link.run(client.clearFaults()); // the sensor test's SENSOR_RANGE, the sensor back
+    await link.run(client.leaveService());
+    await link.run(client.setConfig({ preset: 1, depth: 1.4, rate: 150 }));
+    hw.conditions.setSkin('scar');
+    const t0 = link.now;
+    hw.handset.press('BTN_RUN', 80);
+    await link.advance(2.5);
+    // no shallow dot while the stage moves (the cam waits, parked): every stroke out of the cartridge is at depth
+    const out = hw.gauge.strokes(t0).filter((s) => s.bottomMm > 0);
+    expect(out.length).toBeGreaterThan(100);
+    for (const s of out) expect(Math.abs(s.bottomMm - 1.4)).toBeLessThanOrEqual(0.03);
+    hw.handset.removeCartridge();
+    await link.advance(0.05);
+    expect((await link.run(client.status())).state).toBe('FAULT');
+    expect(hw.gauge.protrusionMm()).toBeLessThan(0);
+    expect(camDrive(c)).toBe('');
+    await link.advance(1.5);
+    expect(hw.stepper.stageMm()).toBeLessThan(0.03);
+    expect(hw.stepper.lostFullSteps()).toBe(0);
+    hw.handset.insertCartridge();
+    await link.advance(0.3);
+  }, 60000);
+
+  it('a sensor fault clears once the sensor is back (at rest it reads its rail); the next run checks it at home first', async () => {
+    const { link, client, pen } = c;
+    const hw = pen.hardware;
+    await link.run(client.enterService(pen.secret));
+    await link.run(client.clearFaults()); // the cartridge
+    await link.run(client.leaveService());
+    hw.conditions.setSkin('normal');
+    hw.handset.press('BTN_RUN', 80);
+    await link.advance(2.0);
+    hw.faults.inject('hallDisconnected', { level: 'low' });
+    await link.advance(0.1);
+    expect((await link.run(client.status())).fault).toBe(1); // SENSOR_RANGE
+    await link.advance(1.0);
+    hw.faults.clear('hallDisconnected');
+    hw.handset.hold('BTN_SPEED_DOWN');
+    hw.handset.hold('BTN_DEPTH_DOWN');
+    await link.advance(2.5);
+    hw.handset.release('BTN_SPEED_DOWN');
+    hw.handset.release('BTN_DEPTH_DOWN');
+    await link.advance(0.1);
+    expect((await link.run(client.status())).state).toBe('READY');
+    const t = link.now;
+    hw.handset.press('BTN_RUN', 80);
+    await link.advance(2.5);
+    expect((await link.run(client.status())).state).toBe('RUNNING');
+    expect(Math.abs(deepest(c, link.now - 0.5) - 1.4)).toBeLessThanOrEqual(0.02);
+    expect(deepest(c, t)).toBeLessThanOrEqual(1.4 + 0.02);
+    hw.handset.press('BTN_RUN', 80);
+    await link.advance(0.3);
   }, 60000);
 });

@@ -11,6 +11,7 @@ import { BlockAnalysis, SAMPLES_PER_BLOCK, START_STROKES, strokesPerBlock } from
 import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, createStageDepthController } from '../control/stage-depth';
 import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
+import { StepperDrive, createStepperDrive, SEQ_TURNING } from './stepper-drive';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
@@ -87,14 +88,14 @@ export interface PenEvents {
 
 export class Pen {
   io: PenIo;
-  store: RecordStore;
+  records: RecordStore;
   supervisor: Supervisor;
   prefs: Settings = defaultSettings();
   presets: Preset[] = DEFAULT_PRESETS.slice();
   counters: Counters = zeroCounters();
   cal: Calibration | undefined;
   calStatus = 'missing';
-  events: PenEvents = {};
+  handlers: PenEvents = {};
   warn = 0;
   /** host-driven run (SERVICE or bench): needs heartbeats */
   hostRun = false;
@@ -112,8 +113,10 @@ export class Pen {
   onTick: ((now: number) => void) | undefined;
 
   private vc: VoiceCoilDepthController | undefined;
-  private stage: StageDepthController | undefined;
+  private stageCtl: StageDepthController | undefined;
   private cam: CamSpeedController | undefined;
+  /** stepper: the motion sequences (stage homing and positioning, cam probe and park) */
+  private stepDrive: StepperDrive | undefined;
   private an: BlockAnalysis;
   /** one telemetry record, TLM_FIELDS order, reused */
   private tlm = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -148,10 +151,6 @@ export class Pen {
 
   /** a setpoint change waiting for the end of the block (retune) */
   private retunePending = false;
-  /** stepper: the stage approach and the cam ramp are done at this time, s */
-  private settleT = 0;
-  /** stepper: a run waits for its stage to stand still (a homing under way) before the cam turns */
-  private stageWait = 0;
   private runStart = 0;
   private blocks = 0;
   private airBlocks = 0;
@@ -182,7 +181,7 @@ export class Pen {
 
   constructor(io: PenIo, store: RecordStore) {
     this.io = io;
-    this.store = store;
+    this.records = store;
     this.an = new BlockAnalysis(io.convolve);
     const self = this;
 
@@ -191,20 +190,30 @@ export class Pen {
         self.safe();
       },
       changed(state, fault) {
-        if (self.events.state) self.events.state(state, fault);
+        if (self.handlers.state) self.handlers.state(state, fault);
       },
       latched(code, t, ctx) {
-        if (self.events.fault) self.events.fault(code, t, ctx);
+        if (self.handlers.fault) self.handlers.fault(code, t, ctx);
       },
     });
+    if (io.driveKind === 'stepper') {
+      this.stepDrive = createStepperDrive(io, {
+        fault(code, ctx) {
+          self.supervisor.latch(code, io.now(), ctx);
+        },
+        turning() {
+          self.startSampling();
+        },
+      });
+    }
   }
 
   /** Load records, check the hardware, settle the state, start housekeeping. */
   boot(): void {
-    const s = this.store.load('set', SETTINGS_VERSION);
-    const p = this.store.load('pre', PRESETS_VERSION);
-    const c = this.store.load('cnt', COUNTERS_VERSION);
-    const cal = this.store.load('cal', CALIBRATION_VERSION);
+    const s = this.records.load('set', SETTINGS_VERSION);
+    const p = this.records.load('pre', PRESETS_VERSION);
+    const c = this.records.load('cnt', COUNTERS_VERSION);
+    const cal = this.records.load('cal', CALIBRATION_VERSION);
     let corrupt = '';
     if (s.status === 'ok') this.prefs = s.data;
     else if (s.status === 'corrupt') corrupt += 'settings ';
@@ -217,11 +226,11 @@ export class Pen {
       this.savedCal = cal.data;
     }
     else this.calStatus = cal.status === 'ok' ? 'corrupt' : cal.status;
-    this.supervisor.cartridge = this.io.cartridgePresent();
+    this.supervisor.cartridgeIn = this.io.cartridgePresent();
     const wasRunning = c.status === 'ok' && (c.data as any).running;
     this.io.driveOff();
     // the stage may be anywhere after a reset: run it home against its switch
-    if (this.io.variant === 'stepper') this.io.stageHome();
+    if (this.stepDrive) this.io.stageHome();
     const now = this.io.now();
     if (corrupt) this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
     else if (this.calStatus === 'corrupt') this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
@@ -251,9 +260,10 @@ export class Pen {
     if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     this.an.locked = !!cal.stroke;
     if (cal.stage) {
-      this.stage = createStageDepthController(cal.stage, cal.gains.ki);
+      this.stageCtl = createStageDepthController(cal.stage, cal.gains.ki);
       this.cam = createCamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
     }
+    if (this.stepDrive) this.stepDrive.use(cal, this.stageCtl, this.cam);
   }
 
   preset(): Preset {
@@ -266,28 +276,16 @@ export class Pen {
 
   /** Drive off and needle retracted; stops sampling. Called by the supervisor on every fault. */
   safe(): void {
-    this.io.driveOff();
+    // stepper: the cam brakes onto its retracted phase (a stalled one is switched off), then the stage runs home
+    if (this.stepDrive) this.stepDrive.safe();
+    else this.io.driveOff();
     this.stopProbe();
     this.io.sampleStop();
     // a run that ends in a fault teaches the depth loop nothing: it may have learned the fault
     if (this.vc) this.vc.abandon();
-    this.homeStage();
     if (this.supervisor && this.isRunning()) this.endRunBookkeeping();
     this.hostRun = false;
     if (this.onSafe) this.onSafe();
-  }
-
-  /** Stepper: the depth stage runs home, the needle tip ends inside the cartridge. */
-  private homeStage(): void {
-    this.stopStageWait();
-    if (this.io.variant !== 'stepper') return;
-    this.io.stageHome();
-    if (this.stage) this.stage.homed();
-  }
-
-  private stopStageWait(): void {
-    if (this.stageWait) this.io.cancel(this.stageWait);
-    this.stageWait = 0;
   }
 
   private endRunBookkeeping(): void {
@@ -303,7 +301,7 @@ export class Pen {
 
   /** Is the needle stroking (a practitioner run, or a host-driven run in SERVICE)? */
   isRunning(): boolean {
-    return this.supervisor.state === STATE.RUNNING || (this.supervisor.state === STATE.SERVICE && this.hostRun);
+    return this.supervisor.penState === STATE.RUNNING || (this.supervisor.penState === STATE.SERVICE && this.hostRun);
   }
 
   /**
@@ -311,8 +309,8 @@ export class Pen {
    * missing/corrupt calibration may stay latched: that is what a technician is fixing.
    */
   serviceMotionBlocker(): string {
-    if (!this.supervisor.cartridge) return 'no cartridge';
-    if (this.supervisor.fault !== FAULT.NONE && !faultNeedsTechnician(this.supervisor.fault)) return 'fault ' + this.supervisor.fault + ' latched: clear it first';
+    if (!this.supervisor.cartridgeIn) return 'no cartridge';
+    if (this.supervisor.latchedFault !== FAULT.NONE && !faultNeedsTechnician(this.supervisor.latchedFault)) return 'fault ' + this.supervisor.latchedFault + ' latched: clear it first';
     return '';
   }
 
@@ -330,7 +328,7 @@ export class Pen {
   /** Start a run (handset, or host in SERVICE/bench). Returns '' or why not. */
   start(byHost: boolean): string {
     if (this.isRunning()) return '';
-    const inService = this.supervisor.state === STATE.SERVICE;
+    const inService = this.supervisor.penState === STATE.SERVICE;
     if (inService && !byHost) return 'in SERVICE mode';
     // a run in SERVICE also needs a (possibly trial) calibration
     const why = inService ? (this.cal ? this.serviceMotionBlocker() : 'not calibrated') : this.supervisor.run();
@@ -344,7 +342,6 @@ export class Pen {
     this.lastSave = this.runStart;
     this.lastSlowT = this.runStart;
     this.i2 = 0;
-    this.settleT = 0;
     this.blocks = 0;
     this.retunePending = false;
     this.coilTemp(this.io.coilTempC());
@@ -366,15 +363,14 @@ export class Pen {
 
   stop(): void {
     if (this.isRunning()) {
-      // stepper: the cam ramps down (no lost steps) while the stage runs home
-      if (this.io.variant === 'stepper') this.io.camRun(0);
+      // stepper: the cam brakes onto its retracted phase, the stage stays for the next run (a host's run: it runs home)
+      if (this.stepDrive) this.stepDrive.stop(this.hostRun);
       else this.io.driveOff();
-      this.homeStage();
       this.io.sampleStop();
       if (this.vc) this.vc.stop();
       this.endRunBookkeeping();
       // a host run in SERVICE stays in SERVICE
-      if (this.supervisor.state === STATE.RUNNING) this.supervisor.stop();
+      if (this.supervisor.penState === STATE.RUNNING) this.supervisor.stop();
     }
     this.stopProbe();
     this.hostRun = false;
@@ -394,7 +390,6 @@ export class Pen {
     const rate = this.hostRun ? this.hostSet.rate : this.prefs.rate;
     const limit = this.limit();
     const depth = this.setDepthWithin(limit);
-    const self = this;
     // the sample rate follows the stroke rate: a block spans exactly M strokes
     const restartSampling = starting || rate !== this.rateNow;
     this.rateNow = rate;
@@ -415,32 +410,22 @@ export class Pen {
       // a retune keeps the drive of the last block until the next measurement
       const duty = starting ? this.vc.start(io.supplyV()) : this.vc.retuneDuty(io.supplyV());
       io.strokeStart(rate, cal.stroke.push, duty);
-    } else if (this.stage && this.cam) {
-      // the cam turns only once the stage stands still: a homing under way (a reset, a fault,
-      // SERVICE left) ends at its switch first, so no stroke lands where the stage was
-      if (starting && io.stageBusy()) {
-        if (!this.stageWait) {
-          this.stageWait = io.every(10, function () {
-            if (io.stageBusy()) return;
-            self.stopStageWait();
-            self.applySetpoints(true);
-          });
-        }
-        return;
-      }
-      this.stage.openLoop = this.openLoop;
+    } else if (this.stepDrive && this.stageCtl && this.cam) {
+      this.stageCtl.openLoop = this.openLoop;
       this.cam.openLoop = this.openLoop;
-      this.stage.configure(depth, limit);
-      const stageMs = io.stageMove(starting ? this.stage.approach() : this.stage.retune());
-      const camMs = io.camRun(this.cam.configure(rate));
-      // the loops wait until the stage has arrived and the cam's ramp is done, and two blocks more
-      this.settleT = io.now() + (stageMs > camMs ? stageMs : camMs) / 1000 + (2 * m) / rate;
+      // the stage goes to its position before the cam turns; sampling starts with the cam (turning)
+      this.stepDrive.run(depth, limit, rate, m / rate, starting);
+      if (this.stepDrive.phase !== SEQ_TURNING) return;
     }
-    if (restartSampling) {
-      io.sample(rate, m, function (buf) {
-        self.onBlock(buf);
-      });
-    }
+    if (restartSampling) this.startSampling();
+  }
+
+  /** Block sampling at the run's rate: a block spans exactly M strokes. */
+  private startSampling(): void {
+    const self = this;
+    this.io.sample(this.rateNow, this.an.m, function (buf) {
+      self.onBlock(buf);
+    });
   }
 
   /**
@@ -451,7 +436,10 @@ export class Pen {
    * the next one at the new.
    */
   retune(): void {
-    if (this.isRunning()) this.retunePending = true;
+    if (!this.isRunning()) return;
+    // a stepper still positioning its stage aims at the new setpoints at once (no blocks yet)
+    if (this.stepDrive && this.stepDrive.phase !== SEQ_TURNING) this.applySetpoints(false);
+    else this.retunePending = true;
   }
 
   /**
@@ -469,16 +457,17 @@ export class Pen {
     const hi = an.hi;
     const lo = an.lo;
     const nb = ++this.blocks;
-    // stepper: the stage approach and the cam ramp are over (voice coil: settleT is 0)
-    const settled = now >= this.settleT;
+    // stepper: the cam's ramp is over (voice coil: always)
+    const settled = !this.stepDrive || now >= this.stepDrive.settleT;
     // --- safety first: every check can latch and make safe before anything else runs.
     // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
     // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
     if (hi > RAW_HIGH || hi < RAW_LOW || (lo < RAW_LOW && !this.cam)) return this.trip(FAULT.SENSOR_RANGE, now);
     // no stroke's bottom lies beyond `top` (block-analysis.ts)
     if (an.top > this.rawLimit) return this.trip(FAULT.DEPTH_LIMIT, now);
-    // the needle does not travel, or the sensor is frozen (noTravel tells them apart)
-    if (hi - lo < this.rawTravel && nb > 1 && this.noTravel(settled, buf)) return;
+    // the needle does not travel, or the sensor is frozen (noTravel tells them apart); a
+    // stepper's block spans half a lobe or more from its first, ramp or not: its travel shows at once
+    if (hi - lo < this.rawTravel && nb > 1 && this.noTravel(settled || !!this.stepDrive, buf)) return;
     this.stillBlocks = 0;
     if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.trip(FAULT.LINK_LOST, now);
     const supply = io.supplyV();
@@ -488,7 +477,7 @@ export class Pen {
     if (amps > LIMITS.maxCoilA) return this.trip(FAULT.OVER_CURRENT, now, amps);
     this.amps = amps;
     this.i2 += amps * amps;
-    if ((nb & 3) === 1 && this.slowChecks(now, settled, buf, nb)) return;
+    if ((nb & 3) === 1 && this.slowChecks(now, buf, nb)) return;
     const meanMm = (an.mean - this.z) * this.g;
     this.measMm = meanMm;
     const err = this.setMm - meanMm;
@@ -513,11 +502,14 @@ export class Pen {
     // --- counters and telemetry
     const m = an.m;
     const c = this.counters;
-    c.cStrokes += m;
-    c.strokes += m;
-    if (!this.transientBlocks) {
-      if (inSkin) c.cDots += m;
-    } else this.blockEnd(m, inSkin);
+    // stepper: the strokes the cam really made are counted by housekeeping (every one a dot), not the block's nominal M
+    if (!this.stepDrive) {
+      c.cStrokes += m;
+      c.strokes += m;
+      if (!this.transientBlocks) {
+        if (inSkin) c.cDots += m;
+      } else this.blockEnd(m, inSkin);
+    }
     if (this.telemetryEvery) this.record(buf, now, m, inSkin);
     if (this.retunePending || m !== this.blockM) this.blockEnd(0, inSkin);
   }
@@ -609,7 +601,7 @@ export class Pen {
    * instead moved the accuracy matrix's worst strokes by up to 12 µm: the drive and Hall
    * compensation follow a coil that warms during the run.)
    */
-  private slowChecks(now: number, settled: boolean, buf: Uint16Array, nb: number): boolean {
+  private slowChecks(now: number, buf: Uint16Array, nb: number): boolean {
     const sup = this.supervisor;
     const cam = this.cam;
     this.coilTemp(this.io.coilTempC());
@@ -627,8 +619,8 @@ export class Pen {
     }
     if (cam) {
       const age = this.io.indexAge();
-      // while ramping the cam may turn as slowly as the ramp's start
-      if (age > LIMITS.stallPeriods * (settled ? cam.period() : cam.stepsPerRev / CAM_START_HZ)) {
+      // the cam may turn as slowly as its start rate (the ramp, a park); a blocked one shows in its travel first
+      if (age > (LIMITS.stallPeriods * cam.stepsPerRev) / CAM_START_HZ) {
         sup.latch(FAULT.STALL, now, 'no cam index for ' + age.toFixed(3) + ' s');
         return true;
       }
@@ -640,7 +632,7 @@ export class Pen {
     // on the sensor's rail (kinks): not checked. The bench build has no sensor (its model draws
     // each stroke's bottom as three samples on a flat line): measured, not judged
     const rough = this.an.roughness(buf);
-    this.noisyBlocks = rough > LIMITS.hallRoughRaw && this.io.variant !== 'bench' ? this.noisyBlocks + 1 : 0;
+    this.noisyBlocks = rough > LIMITS.hallRoughRaw && this.io.driveKind !== 'bench' ? this.noisyBlocks + 1 : 0;
     if (this.noisyBlocks < LIMITS.noisyChecks) return false;
     sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
     return true;
@@ -649,7 +641,7 @@ export class Pen {
   /** Stepper, once settled: the cam's speed loop on the index (slipping latches STALL), the stage's depth loop. */
   private stepperBlock(meanMm: number, settled: boolean): void {
     const cam = this.cam as CamSpeedController;
-    const stage = this.stage as StageDepthController;
+    const stage = this.stageCtl as StageDepthController;
     // the mean revolution period over this block (read every block, so it covers this block only)
     const period = this.io.indexPeriod();
     if (!settled) return;
@@ -659,10 +651,8 @@ export class Pen {
     }
     // the cam drives the needle positively: skin does not change the stroke's shape, so the
     // Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
-    const move = stage.update(meanMm);
-    if (move) this.io.stageMove(move);
-    if (period > 0) this.io.camRun(cam.update(period));
-    this.drive = stage.level();
+    (this.stepDrive as StepperDrive).block(meanMm, period, settled);
+    this.drive = stage.level(this.io.stagePos());
   }
 
   /** Telemetry: each stroke's depth when asked for; a record once `telemetryEvery` strokes are covered (whole blocks). */
@@ -679,7 +669,7 @@ export class Pen {
     }
     const tc = this.telCount + m;
     this.telCount = tc;
-    if (tc < this.telemetryEvery || !this.events.telemetry) return;
+    if (tc < this.telemetryEvery || !this.handlers.telemetry) return;
     // setUm and rate (v[1], v[3]) are set with the setpoints
     const v = this.tlm;
     const a = this.amps;
@@ -688,13 +678,13 @@ export class Pen {
     v[4] = Math.round(this.drive * 1000);
     v[5] = Math.round((a < 0 ? -a : a) * 1000); // mA is a magnitude (0..20000): braking current flows backwards
     v[6] = Math.round(this.tempC * 10);
-    v[7] = this.supervisor.state;
-    v[8] = this.supervisor.fault;
+    v[7] = this.supervisor.penState;
+    v[8] = this.supervisor.latchedFault;
     v[9] = this.warn;
     v[10] = inSkin ? tc : 0;
     v[11] = tc;
     this.telCount = 0;
-    this.events.telemetry(v, this.telemetryPerStroke ? su : undefined);
+    this.handlers.telemetry(v, this.telemetryPerStroke ? su : undefined);
     this.strokeUm = []; // a new array: Espruino cannot assign .length
   }
 
@@ -762,17 +752,17 @@ export class Pen {
 
   private setWarn(w: number): void {
     this.warn = w;
-    if (this.events.warn) this.events.warn(w);
+    if (this.handlers.warn) this.handlers.warn(w);
   }
 
   /** 8 Hz: watchdog, LED, cartridge, supply, limits on run time, idle power-down, counter batching. */
   housekeeping(): void {
     this.io.kickWatchdog();
     const now = this.io.now();
-    const st = this.supervisor.state;
+    const st = this.supervisor.penState;
     this.tick = (this.tick + 1) & 15;
     if (this.onTick) this.onTick(now);
-    this.io.led(now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.fault, this.warn, this.tick));
+    this.io.led(now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.latchedFault, this.warn, this.tick));
     if (this.isRunning()) {
       // running is activity (no auto power-down)
       this.lastActivity = now;
@@ -801,6 +791,15 @@ export class Pen {
       const low = v < LIMITS.lowBatteryV ? WARN.LOW_BATTERY : 0;
       if ((this.warn & WARN.LOW_BATTERY) !== low) this.setWarn((this.warn & ~WARN.LOW_BATTERY) | low);
     }
+    if (this.stepDrive) {
+      // stepper: the strokes its cam really made (its lobes passed: runs, ramps, parks, the probe),
+      // every one a dot (docs/control.md); saved with the next counter write
+      const n = this.stepDrive.takeStrokes();
+      const c = this.counters;
+      c.cStrokes += n;
+      c.strokes += n;
+      c.cDots += n;
+    }
     if (this.dirty && st !== STATE.RUNNING) {
       this.dirty = false;
       this.saveCounters();
@@ -811,9 +810,9 @@ export class Pen {
 
   /** The cartridge switch changed. Removing it while running is a fault; a new one starts fresh per-cartridge counters. */
   cartridge(present: boolean): void {
-    const was = this.supervisor.cartridge;
-    this.supervisor.cartridge = present;
-    if (!present && this.supervisor.state === STATE.RUNNING) {
+    const was = this.supervisor.cartridgeIn;
+    this.supervisor.cartridgeIn = present;
+    if (!present && this.supervisor.penState === STATE.RUNNING) {
       this.supervisor.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
     }
     if (present && !was) {
@@ -857,20 +856,20 @@ export class Pen {
     this.prefs = s;
     this.lastActivity = this.io.now();
     this.retune();
-    this.store.save('set', SETTINGS_VERSION, s);
+    this.records.save('set', SETTINGS_VERSION, s);
   }
 
   setPresets(list: Preset[]): boolean {
     for (let i = 0; i < list.length; i++) if (!isPreset(list[i])) return false;
     this.presets = list;
-    this.store.save('pre', PRESETS_VERSION, list);
+    this.records.save('pre', PRESETS_VERSION, list);
     if (this.prefs.preset >= list.length) this.selectPreset(0);
     return true;
   }
 
   saveCounters(): void {
     this.counters.faults = this.supervisor.faultCount;
-    this.store.save('cnt', COUNTERS_VERSION, this.counters);
+    this.records.save('cnt', COUNTERS_VERSION, this.counters);
   }
 
   /**
@@ -884,8 +883,8 @@ export class Pen {
       this.useCalibration(cal);
       return '';
     }
-    if (!this.store.save('cal', CALIBRATION_VERSION, cal)) return 'flash write failed';
-    const back = this.store.load('cal', CALIBRATION_VERSION);
+    if (!this.records.save('cal', CALIBRATION_VERSION, cal)) return 'flash write failed';
+    const back = this.records.load('cal', CALIBRATION_VERSION);
     if (back.status !== 'ok' || JSON.stringify(back.data) !== JSON.stringify(cal)) return 'read-back mismatch';
     this.useCalibration(cal);
     this.savedCal = cal;
@@ -898,14 +897,14 @@ export class Pen {
 
   /** Leave SERVICE: stop everything; a trial calibration gives way to the one in flash. */
   leaveService(): void {
-    if (this.supervisor.state !== STATE.SERVICE) return;
+    if (this.supervisor.penState !== STATE.SERVICE) return;
     if (this.cal !== this.savedCal) {
       if (this.savedCal) this.useCalibration(this.savedCal);
       else {
         this.cal = undefined;
         this.vc = undefined;
         this.an.locked = false;
-        this.stage = undefined;
+        this.stageCtl = undefined;
         this.cam = undefined;
         this.supervisor.calibrated = false;
         this.calStatus = this.calStatus === 'corrupt' ? 'corrupt' : 'missing';
@@ -916,21 +915,27 @@ export class Pen {
 
   /** Clear the latched fault (handset sequence, or host in SERVICE): '' or why not. */
   clearFault(): string {
-    if (this.supervisor.fault === FAULT.NONE) return 'no fault latched';
+    if (this.supervisor.latchedFault === FAULT.NONE) return 'no fault latched';
     const v = this.io.supplyV();
-    if ((this.supervisor.fault === FAULT.UNDER_VOLTAGE || this.supervisor.fault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
+    if ((this.supervisor.latchedFault === FAULT.UNDER_VOLTAGE || this.supervisor.latchedFault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
     const t = this.io.coilTempC();
-    if (this.supervisor.fault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
-    if (this.supervisor.fault === FAULT.OVER_TEMP) this.tempEst = t;
+    if (this.supervisor.latchedFault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
+    if (this.supervisor.latchedFault === FAULT.OVER_TEMP) this.tempEst = t;
     const raw = this.io.hallRaw() * 65535;
-    if (this.supervisor.fault === FAULT.SENSOR_RANGE && (raw > LIMITS.rawHigh || raw < LIMITS.rawLow)) return 'hall sensor still out of range: ' + Math.round(raw);
-    if (faultNeedsTechnician(this.supervisor.fault) && !this.savedCal) return 'needs a technician: write a calibration first';
+    const f = this.supervisor.latchedFault;
+    // a stepper at rest reads its sensor's low rail (the cam's retracted end, stage home, lies
+    // below the sensor's range), so only the high rail proves the fault there; its next run
+    // turns the cam at home first, where a stroke's bottom is in range, and checks it (a probe)
+    const sensor = f === FAULT.SENSOR_RANGE || (this.stepDrive && f === FAULT.SENSOR_STUCK);
+    if (sensor && (raw > LIMITS.rawHigh || (raw < LIMITS.rawLow && !this.stepDrive))) return 'hall sensor still out of range: ' + Math.round(raw);
+    if (sensor && this.stepDrive) this.stepDrive.retract = NaN;
+    if (faultNeedsTechnician(f) && !this.savedCal) return 'needs a technician: write a calibration first';
     return this.supervisor.clear();
   }
 
   /** Run/stop held: everything stops and the needle retracts, whatever the state. */
   estop(): void {
-    if (this.supervisor.state === STATE.RUNNING) this.stop();
+    if (this.supervisor.penState === STATE.RUNNING) this.stop();
     else this.safe();
   }
 

@@ -51,7 +51,7 @@ export class ProtocolApi implements PenApi {
     return {
       fw: this.o.fw,
       board: (this.pen.io.board || 'unknown').substr(0, 24),
-      drive: this.pen.io.variant,
+      drive: this.pen.io.driveKind,
       serial: this.id.serial.substr(0, 24),
       cal: { status: this.pen.calStatus as any, date: cal ? cal.meta.date : '' },
       service: this.isService(),
@@ -59,7 +59,7 @@ export class ProtocolApi implements PenApi {
   }
 
   isService(): boolean {
-    return this.pen.supervisor.state === STATE.SERVICE;
+    return this.pen.supervisor.penState === STATE.SERVICE;
   }
 
   serviceSecret(): string {
@@ -92,7 +92,7 @@ export class ProtocolApi implements PenApi {
     switch (i) {
       case 'status':
         return {
-          state: STATE_NAMES[pen.supervisor.state], fault: pen.supervisor.fault, warn: pen.warn, running: pen.isRunning(),
+          state: STATE_NAMES[pen.supervisor.penState], fault: pen.supervisor.latchedFault, warn: pen.warn, running: pen.isRunning(),
           service: this.isService(), uptimeMs: Math.round(pen.io.now() * 1000),
         };
       case 'getConfig':
@@ -184,11 +184,11 @@ export class ProtocolApi implements PenApi {
         for (let n = Math.max(0, log.length - FAULT_LOG_MAX); n < log.length; n++) {
           out.push({ code: log[n].c, t: Math.round(log[n].t), ctx: clipText(log[n].x) });
         }
-        return { active: pen.supervisor.fault, faults: out };
+        return { active: pen.supervisor.latchedFault, faults: out };
       }
       case 'runStart': {
         if (busy) throw protoError('BUSY', 'a calibration primitive is active: runStop first');
-        if (pen.supervisor.state === STATE.FAULT) throw protoError('NOT_ALLOWED', 'fault ' + pen.supervisor.fault + ' latched');
+        if (pen.supervisor.penState === STATE.FAULT) throw protoError('NOT_ALLOWED', 'fault ' + pen.supervisor.latchedFault + ' latched');
         const why = pen.startHostRun(b.depth, b.rate, b.maxS, b.openLoop === true);
         if (why) throw protoError(why.indexOf('beyond') >= 0 ? 'OUT_OF_RANGE' : 'NOT_ALLOWED', why);
         return { running: true };
@@ -214,18 +214,18 @@ export class ProtocolApi implements PenApi {
       case 'calWrite': {
         if (pen.isRunning() || busy) throw protoError('BUSY', 'stop first');
         const cal: Calibration = b.cal;
-        const stepper = pen.io.variant === 'stepper';
+        const stepper = pen.io.driveKind === 'stepper';
         if (cal.meta.serial !== this.id.serial) throw protoError('NOT_ALLOWED', 'calibration is for ' + cal.meta.serial + ', this pen is ' + this.id.serial);
         if (cal.hall.mmPerUnit <= 0) throw protoError('OUT_OF_RANGE', 'hall.mmPerUnit must be positive on this hardware');
         if (cal.stroke && cal.stroke.push <= 0) throw protoError('OUT_OF_RANGE', 'stroke.push must be above 0');
-        if (stepper ? !cal.stage : !cal.stroke) throw protoError('BAD_FIELD', 'a ' + pen.io.variant + ' pen needs ' + (stepper ? 'stage' : 'stroke'));
+        if (stepper ? !cal.stage : !cal.stroke) throw protoError('BAD_FIELD', 'a ' + pen.io.driveKind + ' pen needs ' + (stepper ? 'stage' : 'stroke'));
         const why = pen.writeCalibration(cal, b.trial === true);
         if (why) throw protoError(why.indexOf('malformed') >= 0 ? 'OUT_OF_RANGE' : 'INTERNAL', why);
         return { status: pen.calStatus };
       }
       case 'calRestore': {
         if (pen.isRunning() || busy) throw protoError('BUSY', 'stop first');
-        const prev = pen.store.loadPrevious('cal', CALIBRATION_VERSION);
+        const prev = pen.records.loadPrevious('cal', CALIBRATION_VERSION);
         if (prev.status !== 'ok' || !isCalibration(prev.data)) throw protoError('NOT_ALLOWED', 'no previous calibration');
         const why = pen.writeCalibration(prev.data);
         if (why) throw protoError('NOT_ALLOWED', why);

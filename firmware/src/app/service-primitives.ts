@@ -8,7 +8,7 @@
 // the hard depth limit and a reading beyond it latches DEPTH_LIMIT. A hold lasts only
 // while the host's heartbeats arrive, like a host-driven run.
 import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from './pen';
-import { PenIo, RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY } from './pen-io';
+import { PenIo, RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY, STAGE_STILL } from './pen-io';
 import { FAULT, STATE } from '../safety/fault-codes';
 import { STAGE_HOLD_STEPS } from '../control/stage-depth';
 
@@ -57,7 +57,7 @@ export function createServicePrimitives(pen: Pen) {
 
     /** Why motion is not allowed now, or ''. */
     blocker(): string {
-      if (this.pen.supervisor.state !== STATE.SERVICE) return 'needs SERVICE mode';
+      if (this.pen.supervisor.penState !== STATE.SERVICE) return 'needs SERVICE mode';
       if (this.pen.isRunning()) return 'a run is in progress';
       return this.pen.serviceMotionBlocker();
     }
@@ -79,7 +79,7 @@ export function createServicePrimitives(pen: Pen) {
      */
     private level(duty: number): number {
       const io = this.pen.io;
-      if (io.variant !== 'stepper') {
+      if (io.driveKind !== 'stepper') {
         io.hold(duty);
         return 0;
       }
@@ -179,7 +179,7 @@ export function createServicePrimitives(pen: Pen) {
       const pen = this.pen;
       const io = pen.io;
       let ms = 0;
-      if (io.variant === 'stepper') {
+      if (io.driveKind === 'stepper') {
         // the cam ramps up and the stage moves: the capture waits for both
         const st = pen.cal && pen.cal.stage;
         ms = this.level(duty);
@@ -208,7 +208,8 @@ export function createServicePrimitives(pen: Pen) {
 
     /** Drive off and stage home; timers stopped. A pending request fails with NOT_ALLOWED (why). */
     abort(why: string): void {
-      this.release();
+      // only a primitive's own motion: the pen's (a run, a stepper's park) is not this layer's
+      if (this.active() || this.timer) this.release();
       if (this.done) this.finish({ code: 'NOT_ALLOWED', msg: why });
     }
 
@@ -220,7 +221,7 @@ export function createServicePrimitives(pen: Pen) {
       this.guard = 0;
       this.holding = false;
       // a turning cam ramps down (a fault has already cut it: nothing left to ramp)
-      if (io.variant === 'stepper') io.camRun(0);
+      if (io.driveKind === 'stepper') io.camRun(0);
       else io.driveOff();
       if (this.stageAt) {
         io.stageHome();
@@ -240,14 +241,15 @@ export type ServicePrimitives = ReturnType<typeof createServicePrimitives>;
 
 /** The raw sense channels, the switches and the cam's index period (the `sensors` request; allowed in any state). */
 export function readSensors(io: PenIo): any {
-  const p = io.variant === 'stepper' ? io.indexPeriod() : 0;
+  const p = io.driveKind === 'stepper' ? io.indexPeriod() : 0;
   return {
     hall: Math.round(io.raw(RAW_HALL) * 65535),
     current: Math.round(io.raw(RAW_CURRENT) * 65535),
     ntc: Math.round(io.raw(RAW_NTC) * 65535),
     vsupply: Math.round(io.raw(RAW_VSUPPLY) * 65535),
     cartridge: io.cartridgePresent(),
-    home: io.homeSwitch(),
+    // stepper: home is the switch closed with the stage's homing run over (it steps off the switch and back)
+    home: io.homeSwitch() && (io.driveKind !== 'stepper' || io.stageState() === STAGE_STILL),
     indexUs: Math.round(p * 1e6),
   };
 }

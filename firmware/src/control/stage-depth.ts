@@ -3,17 +3,21 @@
 // correction. The Hall sensor measures the bottom of each stroke and the correction moves
 // by a fraction of the depth error each block (an integrator: the stage position is the
 // sum of its moves), at most MAX_STAGE_STEPS_PER_BLOCK per block. The correction is kept
-// between runs and across setpoint changes, so a run starts where the last one ended.
-// Soft start: a run approaches SOFT_START_MM short of that and the loop closes from below.
+// between runs and across setpoint changes, so a run starts where the last one ended; a
+// run that ends in a fault teaches nothing (its blocks may have measured the fault).
+// A run starts with the stage already at its position and the cam parked at its retracted
+// phase (app/stepper-drive.ts): its first stroke ends at the set depth, so there is no
+// approach from below and nothing to overshoot.
 // The position is clamped so that the stroke can never end beyond the hard depth limit:
 // the cam drives the needle positively, so the stroke's end is where the stage puts it,
-// in air or in skin.
+// in air or in skin (depthAtHome includes the cam's throw: it is the stroke's bottom with
+// the stage at home).
 import { StageCalibration } from './calibration';
 
 /** Largest stage move per block, steps (0.025 mm at 1600 steps/mm). */
 export const MAX_STAGE_STEPS_PER_BLOCK = 40;
-/** Soft start: a run's first strokes end this much short of the learned position, mm. */
-export const SOFT_START_MM = 0.1;
+/** The learned correction stays within this, mm: what the calibration leaves (Hall drift with the motor's heat) is a few tens of µm. */
+export const MAX_LEARNED_MM = 0.25;
 /** Moves smaller than this are not made, steps (noise would dither the stage otherwise). */
 export const STAGE_DEADBAND_STEPS = 2;
 /** Stage travel the `hold` primitive's level spans (0..1), steps: 3.0 mm at 1600 steps/mm. */
@@ -27,20 +31,19 @@ export function createStageDepthController(cal: StageCalibration, gain: number) 
     cal: StageCalibration;
     gain: number;
     openLoop = false;
-    /** stage position in steps from home, as commanded */
-    position = 0;
     private setMm = 1;
     private maxSteps = 0;
     private ffSteps = 0;
-    /** correction learned by the loop on top of the feed-forward, steps */
+    /** correction learned by the loop on top of the feed-forward, steps, and what it was when the run started */
     private learned = 0;
+    private learnedAtStart = 0;
 
     constructor(cal: StageCalibration, gain: number) {
       this.cal = cal;
       this.gain = gain;
     }
 
-    /** New setpoint or limit (then approach() to start a run, or retune() while running). */
+    /** New setpoint or limit. */
     configure(setMm: number, limitMm: number): void {
       const c = this.cal;
       this.setMm = Math.min(setMm, limitMm);
@@ -48,45 +51,45 @@ export function createStageDepthController(cal: StageCalibration, gain: number) 
       this.ffSteps = Math.round((this.setMm - c.depthAtHome) * c.stepsPerMm);
     }
 
-    /** While running: the move that keeps the learned correction at the new setpoint. */
-    retune(): number {
-      return this.moveTo(this.ffSteps + this.learned);
+    /** Where the stage stands for the setpoint: the feed-forward and what the loop learned, within home..the limit. */
+    target(): number {
+      return this.clamp(this.ffSteps + this.learned);
     }
 
-    /** Steps to move before the run starts: SOFT_START_MM short of the learned position. */
-    approach(): number {
-      return this.moveTo(this.ffSteps + this.learned - Math.round(SOFT_START_MM * this.cal.stepsPerMm));
+    /** A run starts: what it learns is kept only if it ends without a fault (forgetRun). */
+    runStarts(): void {
+      this.learnedAtStart = this.learned;
     }
 
-    /** One block measured at `meanMm`: signed steps to move the stage now. */
-    update(meanMm: number): number {
-      if (this.openLoop) return 0;
+    /** The run ended in a fault: back to what was learned before it. */
+    forgetRun(): void {
+      this.learned = this.learnedAtStart;
+    }
+
+    /** One block measured at `meanMm` with the stage at `pos` steps: where the stage goes now. */
+    update(meanMm: number, pos: number): number {
+      if (this.openLoop) return pos;
       let want = Math.round(this.gain * (this.setMm - meanMm) * this.cal.stepsPerMm);
-      if (want < STAGE_DEADBAND_STEPS && want > -STAGE_DEADBAND_STEPS) return 0;
+      if (want < STAGE_DEADBAND_STEPS && want > -STAGE_DEADBAND_STEPS) return pos;
       if (want > MAX_STAGE_STEPS_PER_BLOCK) want = MAX_STAGE_STEPS_PER_BLOCK;
       if (want < -MAX_STAGE_STEPS_PER_BLOCK) want = -MAX_STAGE_STEPS_PER_BLOCK;
-      const moved = this.moveTo(this.position + want);
-      this.learned = this.position - this.ffSteps;
-      return moved;
+      const lim = MAX_LEARNED_MM * this.cal.stepsPerMm;
+      let learned = pos + want - this.ffSteps;
+      learned = learned > lim ? lim : learned < -lim ? -lim : learned;
+      // no wind-up against home or the limit: the correction is what the stage really does
+      const next = this.clamp(this.ffSteps + learned);
+      this.learned = next - this.ffSteps;
+      return next;
     }
 
-    /** Move to `target` steps, kept within home..the in-air limit; returns the signed move. */
-    private moveTo(target: number): number {
-      if (target > this.maxSteps) target = this.maxSteps;
-      if (target < 0) target = 0;
-      const steps = target - this.position;
-      this.position = target;
-      return steps;
+    /** Within home..the in-air limit. */
+    private clamp(target: number): number {
+      return target > this.maxSteps ? this.maxSteps : target < 0 ? 0 : target;
     }
 
-    /** The stage went home (the hardware runs it back to the home switch). */
-    homed(): void {
-      this.position = 0;
-    }
-
-    /** Stage position as a fraction of the hold span (telemetry's drive field). */
-    level(): number {
-      return this.position / STAGE_HOLD_STEPS;
+    /** A stage position as a fraction of the hold span (telemetry's drive field). */
+    level(pos: number): number {
+      return pos / STAGE_HOLD_STEPS;
     }
   }
   return new StageDepthController(cal, gain);

@@ -7,6 +7,8 @@ import { Calibration } from '../control/calibration';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
 import { espruinoServices, EspruinoServices } from './espruino-services';
 import { consoleWrite } from './console';
+import { CamDriver } from './cam-driver';
+import { StageDriver } from './stage-driver';
 
 /** The bench actuator: air bottom-of-stroke depth = gain(rate)·u + REST_MM, gain falling above 160 strokes/s. */
 const BENCH = { restMm: -0.8, gain0: 4.0, corner: 160, skinLossMm: 0.25, wobbleMm: 0.04, wobbleHz: 2, hallOffset: 0.3667, hallPerMm: 0.1778 };
@@ -83,8 +85,8 @@ export function createBenchIo(board: string): PenIo {
     }
   }
 
-  const io: Omit<PenIo, keyof EspruinoServices> = {
-    variant: 'bench',
+  const io: Omit<PenIo, keyof EspruinoServices | keyof CamDriver | keyof StageDriver> = {
+    driveKind: 'bench',
     board: board,
     strokeStart(r, _push, d) {
       rate = r;
@@ -96,22 +98,6 @@ export function createBenchIo(board: string): PenIo {
     },
     hold(d) {
       held = d;
-    },
-    camRun() {
-      return 0;
-    },
-    stageMove() {
-      return 0;
-    },
-    stageHome() {},
-    stageBusy() {
-      return false;
-    },
-    indexPeriod() {
-      return 0;
-    },
-    indexAge() {
-      return 0;
     },
     driveOff() {
       duty = 0;
@@ -128,6 +114,9 @@ export function createBenchIo(board: string): PenIo {
       handler = undefined;
       if (timer) clearInterval(timer);
       timer = 0;
+    },
+    sampleT0() {
+      return 0;
     },
     capture(fs, n, done) {
       // one stroke of the model: a raised cosine from rest to the air depth

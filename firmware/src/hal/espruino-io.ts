@@ -5,25 +5,26 @@
 import { PenIo, DriveVariant, RAW_HALL, RAW_CURRENT, RAW_NTC } from '../app/pen-io';
 import { PinMap } from '../boards/pin-maps';
 import { SAMPLES_PER_BLOCK } from '../control/block-analysis';
-import { camRampHz, camRampMs, CAM_RAMP_TICK_MS } from '../control/cam-speed';
-import { STAGE_TRAVEL_STEPS } from '../control/stage-depth';
 import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog-scaling';
 import { espruinoServices, EspruinoServices } from './espruino-services';
+import { createCamDriver, CamDriver } from './cam-driver';
+import { createStageDriver, StageDriver } from './stage-driver';
 
 /** H-bridge PWM frequency, Hz (above hearing, within the DRV8876's range). */
 export const DRIVE_PWM_HZ = 20000;
-/** Depth-stage step pulse width and gap, ms: 3.1 kHz, under the stage's ~4 kHz (−10 %) step-rate limit (docs/hardware.md). */
-const STAGE_PULSE_MS = 0.16;
-/** Stage steps per digitalPulse call (the utility timer's queue is short). */
-const STAGE_CHUNK_STEPS = 16;
-/** A stopping cam's winding stays energised this long after its last step, ms (the rotor settles on the field). */
-const CAM_STOP_HOLD_MS = 60;
-/** A homing run goes this far past the whole travel, steps (0.2 mm: lost steps). */
-const STAGE_HOME_MARGIN_STEPS = 320;
 
 export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: string): PenIo {
+  // the natives under names the minifier shortens: a global's name is written out at every
+  // call site (Storage: the device bundle must fit the MDBT42Q beside its records)
+  const adcRead = analogRead;
+  const clock = getTime;
+  const pinWrite = digitalWrite;
+  const pwmWrite = analogWrite;
   const wave = new Waveform(SAMPLES_PER_BLOCK, { doubleBuffer: true, bits: 16 });
   let blockHandler: ((buf: Uint16Array) => void) | undefined;
+  let sampleT0 = 0;
+  /** sampling runs (or will, once a stopped Waveform has finished) */
+  let sampling = false;
   // a stopped Waveform stays `running` until its 'finish' event: a restart waits for it
   let pendingFreq = 0;
   wave.on('buffer', function (buf) {
@@ -33,166 +34,57 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
     if (pendingFreq) {
       const f = pendingFreq;
       pendingFreq = 0;
+      sampleT0 = clock();
       wave.startInput(pins.HALL, f, { repeat: true });
     }
   });
-  // depth stage: queued steps, sent in chunks of hardware-timed pulses
-  let stagePending = 0;
-  let stageTimer: any = 0;
-  /** running home: pulses continue until the home switch closes; moves asked meanwhile wait in afterHome */
-  let homing = false;
-  let afterHome = 0;
-  const stageChunk: number[] = [];
-  for (let i = 0; i < 2 * STAGE_CHUNK_STEPS - 1; i++) stageChunk.push(STAGE_PULSE_MS);
-  function pumpStage(): void {
-    stageTimer = 0;
-    if (homing && (!stagePending || !digitalRead(pins.STAGE_HOME))) {
-      homing = false;
-      stagePending = afterHome;
-      afterHome = 0;
-    }
-    const n = Math.min(STAGE_CHUNK_STEPS, stagePending > 0 ? stagePending : -stagePending);
-    if (!n) return;
-    digitalWrite(pins.STAGE_DIR, stagePending > 0 ? 1 : 0);
-    stagePending -= stagePending > 0 ? n : -n;
-    digitalPulse(pins.STAGE_STEP, 1, n === STAGE_CHUNK_STEPS ? stageChunk : stageChunk.slice(0, 2 * n - 1));
-    stageTimer = setTimeout(pumpStage, 2 * n * STAGE_PULSE_MS + 1);
-  }
-  function stageMs(): number {
-    const n = (stagePending > 0 ? stagePending : -stagePending) + (afterHome > 0 ? afterHome : -afterHome);
-    return n * 2 * STAGE_PULSE_MS + Math.ceil(n / STAGE_CHUNK_STEPS) + (stageTimer ? STAGE_CHUNK_STEPS * 2 * STAGE_PULSE_MS + 1 : 0);
-  }
-  // cam: STEP frequency ramped by a timer, never a jump the motor cannot follow
-  let camHz = 0;
-  let camTarget = 0;
-  let camTimer: any = 0;
-  function camStep(hz: number): void {
-    camHz = hz;
-    if (hz > 0) analogWrite(pins.DRIVE_PWM, 0.5, { freq: hz });
-    else {
-      // stepping stops with the winding still energised, so the rotor stops on the field
-      // instead of coasting; then the driver is disabled
-      digitalWrite(pins.DRIVE_PWM, 0);
-      camTimer = setTimeout(function () {
-        camTimer = 0;
-        if (!camTarget) digitalWrite(pins.DRIVE_PHASE, 0);
-      }, CAM_STOP_HOLD_MS);
-    }
-  }
-  function camTick(): void {
-    const hz = camRampHz(camHz, camTarget);
-    if (hz === camTarget && camTimer) {
-      clearInterval(camTimer);
-      camTimer = 0;
-    }
-    camStep(hz);
-  }
-  function camHalt(): void {
-    if (camTimer) clearTimeout(camTimer);
-    camTimer = 0;
-    camHz = 0;
-    camTarget = 0;
-  }
-  let indexCount = 0;
-  let indexFirst = 0;
-  let indexLast = 0;
+  // stepper: the cam motor and the depth stage (docs/hardware.md), each in its own driver
+  let cam: (CamDriver & StageDriver) | undefined;
   if (variant === 'stepper') {
     pinMode(pins.STAGE_HOME, 'input_pullup');
-    setWatch(
-      function (e) {
-        if (indexCount === 0) indexFirst = e.time;
-        indexLast = e.time;
-        indexCount++;
-      },
-      pins.CAM_INDEX,
-      { repeat: true, edge: 'falling' },
-    );
+    cam = Object.assign(createCamDriver(pins.DRIVE_PWM, pins.DRIVE_PHASE, pins.CAM_INDEX), createStageDriver(pins.STAGE_STEP, pins.STAGE_DIR, pins.STAGE_HOME));
   }
-  const io: Omit<PenIo, keyof EspruinoServices> = {
-    variant: variant,
+  const io: Omit<PenIo, keyof EspruinoServices | keyof CamDriver | keyof StageDriver> = {
+    driveKind: variant,
     board: board,
     strokeStart(rate, push, duty) {
-      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
-      analogWrite(pins.DRIVE_PHASE, push, { freq: rate });
+      pwmWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
+      pwmWrite(pins.DRIVE_PHASE, push, { freq: rate });
     },
     strokeDuty(duty) {
-      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
+      pwmWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
     },
     hold(duty) {
-      digitalWrite(pins.DRIVE_PHASE, 1);
-      analogWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
-    },
-    camRun(stepFreq) {
-      // a stop's hold timer gives way to the new ramp
-      if (camTimer && !camHz) {
-        clearTimeout(camTimer);
-        camTimer = 0;
-      }
-      const ms = camRampMs(camHz, stepFreq);
-      camTarget = stepFreq;
-      if (stepFreq > 0) digitalWrite(pins.DRIVE_PHASE, 1);
-      if (camHz !== camTarget) {
-        camTick();
-        if (camHz !== camTarget && !camTimer) camTimer = setInterval(camTick, CAM_RAMP_TICK_MS);
-      }
-      return ms;
-    },
-    stageMove(steps) {
-      // queued and sent in chunks: a long move never builds a long pulse array in RAM
-      if (homing) afterHome += steps;
-      else stagePending += steps;
-      if (!stageTimer) pumpStage();
-      return stageMs();
-    },
-    stageBusy() {
-      return homing || !!stagePending || !!stageTimer;
-    },
-    stageHome() {
-      // back until the switch closes, for the whole travel and a margin: never counted from
-      // where the stage should be (a reset, a homing still under way), so a homing always ends
-      // at the switch, and one under way goes on; moves asked before it are dropped
-      afterHome = 0;
-      if (!homing) {
-        homing = true;
-        stagePending = -(STAGE_TRAVEL_STEPS + STAGE_HOME_MARGIN_STEPS);
-      }
-      if (!stageTimer) pumpStage();
-    },
-    indexPeriod() {
-      const n = indexCount;
-      const p = n > 1 ? (indexLast - indexFirst) / (n - 1) : 0;
-      if (n > 1) {
-        indexCount = 1;
-        indexFirst = indexLast;
-      }
-      return p;
-    },
-    indexAge() {
-      return getTime() - indexLast;
+      pinWrite(pins.DRIVE_PHASE, 1);
+      pwmWrite(pins.DRIVE_PWM, duty, { freq: DRIVE_PWM_HZ });
     },
     driveOff() {
-      camHalt();
-      digitalWrite(pins.DRIVE_PWM, 0);
-      digitalWrite(pins.DRIVE_PHASE, 0);
+      if (cam) cam.camOff();
+      pinWrite(pins.DRIVE_PWM, 0);
+      pinWrite(pins.DRIVE_PHASE, 0);
     },
     sample(rate, strokesPerBlock, onBlock) {
       blockHandler = onBlock;
-      if (variant === 'stepper') {
-        indexCount = 0;
-        indexLast = getTime();
-      }
+      if (cam) cam.indexRestart();
       const freq = (SAMPLES_PER_BLOCK / strokesPerBlock) * rate;
       if (wave.running) {
         pendingFreq = freq;
-        wave.stop();
+        if (sampling) wave.stop();
       } else {
+        sampleT0 = clock();
         wave.startInput(pins.HALL, freq, { repeat: true });
       }
+      sampling = true;
     },
     sampleStop() {
       blockHandler = undefined;
       pendingFreq = 0;
-      if (wave.running) wave.stop();
+      // stopped once is enough: it stays `running` until its 'finish' event
+      if (sampling && wave.running) wave.stop();
+      sampling = false;
+    },
+    sampleT0() {
+      return sampleT0;
     },
     capture(fs, n, done, current) {
       // allocated per capture (SERVICE only, ≤ 1 KB): the block buffers stay untouched
@@ -203,31 +95,31 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
       w.startInput(current ? pins.COIL_I : pins.HALL, fs, { repeat: false });
     },
     hallRaw() {
-      return analogRead(pins.HALL);
+      return adcRead(pins.HALL);
     },
     raw(channel) {
-      return analogRead(channel === RAW_HALL ? pins.HALL : channel === RAW_CURRENT ? pins.COIL_I : channel === RAW_NTC ? pins.COIL_NTC : pins.VSUPPLY);
+      return adcRead(channel === RAW_HALL ? pins.HALL : channel === RAW_CURRENT ? pins.COIL_I : channel === RAW_NTC ? pins.COIL_NTC : pins.VSUPPLY);
     },
     homeSwitch() {
       return variant === 'stepper' && !digitalRead(pins.STAGE_HOME);
     },
     coilAmps() {
-      return coilAmpsFromAdc(analogRead(pins.COIL_I));
+      return coilAmpsFromAdc(adcRead(pins.COIL_I));
     },
     coilTempC() {
-      return ntcCelsiusFromAdc(analogRead(pins.COIL_NTC));
+      return ntcCelsiusFromAdc(adcRead(pins.COIL_NTC));
     },
     supplyV() {
-      return supplyVoltsFromAdc(analogRead(pins.VSUPPLY));
+      return supplyVoltsFromAdc(adcRead(pins.VSUPPLY));
     },
     cartridgePresent() {
       return !digitalRead(pins.CARTRIDGE);
     },
     led(rgb) {
-      digitalWrite(pins.LED_R, rgb & 1);
-      digitalWrite(pins.LED_G, (rgb >> 1) & 1);
-      digitalWrite(pins.LED_B, (rgb >> 2) & 1);
+      pinWrite(pins.LED_R, rgb & 1);
+      pinWrite(pins.LED_G, (rgb >> 1) & 1);
+      pinWrite(pins.LED_B, (rgb >> 2) & 1);
     },
   };
-  return Object.assign(io, espruinoServices) as PenIo;
+  return Object.assign(io, espruinoServices, cam) as PenIo;
 }

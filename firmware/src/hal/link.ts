@@ -38,9 +38,9 @@ export function attachLink(pen: Pen, identity: Identity): Dispatcher {
   E.on('packet', function (p: any) {
     proto.handleFrame(p);
   });
-  let prev = pen.supervisor.state;
+  let prev = pen.supervisor.penState;
   let prevWarn = 0;
-  pen.events = {
+  pen.handlers = {
     state: function (state, fault) {
       const body: any = { state: STATE_NAMES[state], prev: STATE_NAMES[prev], t: Math.round(getTime() * 1000) };
       if (fault) body.why = 'fault ' + fault;

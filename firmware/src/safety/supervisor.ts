@@ -22,12 +22,12 @@ export interface SupervisorHooks {
 }
 
 export class Supervisor {
-  state = STATE.BOOT;
-  fault = FAULT.NONE;
+  penState = STATE.BOOT;
+  latchedFault = FAULT.NONE;
   log: FaultEntry[] = [];
   faultCount = 0;
   calibrated = false;
-  cartridge = false;
+  cartridgeIn = false;
   private hooks: SupervisorHooks;
 
   constructor(hooks: SupervisorHooks) {
@@ -36,21 +36,21 @@ export class Supervisor {
 
   /** Why the pen may not run now, or '' when it may. */
   blocker(): string {
-    if (this.state === STATE.FAULT) return 'fault latched';
+    if (this.penState === STATE.FAULT) return 'fault latched';
     if (!this.calibrated) return 'not calibrated';
-    if (!this.cartridge) return 'no cartridge';
+    if (!this.cartridgeIn) return 'no cartridge';
     return '';
   }
 
   private set(state: number): void {
-    if (state === this.state) return;
-    this.state = state;
-    this.hooks.changed(this.state, this.fault);
+    if (state === this.penState) return;
+    this.penState = state;
+    this.hooks.changed(this.penState, this.latchedFault);
   }
 
   /** Settle IDLE/READY from the current conditions (not in RUNNING, FAULT or SERVICE). */
   evaluate(): void {
-    if (this.state === STATE.RUNNING || this.state === STATE.FAULT || this.state === STATE.SERVICE) return;
+    if (this.penState === STATE.RUNNING || this.penState === STATE.FAULT || this.penState === STATE.SERVICE) return;
     this.set(this.blocker() === '' ? STATE.READY : STATE.IDLE);
   }
 
@@ -61,27 +61,27 @@ export class Supervisor {
     if (this.log.length > FAULT_LOG_SIZE) this.log.shift();
     this.faultCount++;
     this.hooks.latched(code, now, context);
-    if (this.state !== STATE.FAULT) {
-      this.fault = code;
-      this.state = STATE.FAULT;
-      this.hooks.changed(this.state, this.fault);
+    if (this.penState !== STATE.FAULT) {
+      this.latchedFault = code;
+      this.penState = STATE.FAULT;
+      this.hooks.changed(this.penState, this.latchedFault);
     }
   }
 
   /** RUNNING if allowed; returns the blocker otherwise. */
   run(): string {
-    const why = this.state === STATE.SERVICE ? '' : this.blocker();
+    const why = this.penState === STATE.SERVICE ? '' : this.blocker();
     if (why) return why;
-    if (this.state === STATE.SERVICE) return '';
+    if (this.penState === STATE.SERVICE) return '';
     this.set(STATE.RUNNING);
     return '';
   }
 
   stop(): void {
-    if (this.state === STATE.RUNNING) {
-      this.state = STATE.IDLE;
+    if (this.penState === STATE.RUNNING) {
+      this.penState = STATE.IDLE;
       this.evaluate();
-      if (this.state === STATE.IDLE) this.hooks.changed(this.state, this.fault);
+      if (this.penState === STATE.IDLE) this.hooks.changed(this.penState, this.latchedFault);
     }
   }
 
@@ -90,32 +90,32 @@ export class Supervisor {
    * once a valid calibration exists. Returns '' when cleared, else why not.
    */
   clear(): string {
-    if (this.fault === FAULT.NONE) return 'no fault latched';
-    if (faultNeedsTechnician(this.fault) && !this.calibrated) return 'needs a technician: calibrate the pen';
-    this.fault = FAULT.NONE;
-    if (this.state === STATE.SERVICE) {
+    if (this.latchedFault === FAULT.NONE) return 'no fault latched';
+    if (faultNeedsTechnician(this.latchedFault) && !this.calibrated) return 'needs a technician: calibrate the pen';
+    this.latchedFault = FAULT.NONE;
+    if (this.penState === STATE.SERVICE) {
       // a technician cleared it in SERVICE: stay there
-      this.hooks.changed(this.state, this.fault);
+      this.hooks.changed(this.penState, this.latchedFault);
       return '';
     }
-    this.state = STATE.IDLE;
+    this.penState = STATE.IDLE;
     this.evaluate();
-    this.hooks.changed(this.state, this.fault);
+    this.hooks.changed(this.penState, this.latchedFault);
     return '';
   }
 
   enterService(): string {
-    if (this.state === STATE.RUNNING) return 'stop the run first';
+    if (this.penState === STATE.RUNNING) return 'stop the run first';
     this.hooks.makeSafe();
     this.set(STATE.SERVICE);
     return '';
   }
 
   leaveService(): void {
-    if (this.state !== STATE.SERVICE) return;
+    if (this.penState !== STATE.SERVICE) return;
     this.hooks.makeSafe();
-    this.state = this.fault !== FAULT.NONE ? STATE.FAULT : STATE.IDLE;
+    this.penState = this.latchedFault !== FAULT.NONE ? STATE.FAULT : STATE.IDLE;
     this.evaluate();
-    this.hooks.changed(this.state, this.fault);
+    this.hooks.changed(this.penState, this.latchedFault);
   }
 }

@@ -30,7 +30,7 @@ export class Handset {
       if (name === 'run') this.estopped = false;
       if (name === 'pedal') {
         if (pen.prefs.pedal === 'hold') pen.start(false);
-        else if (pen.supervisor.state === STATE.RUNNING) pen.stop();
+        else if (pen.supervisor.penState === STATE.RUNNING) pen.stop();
         else pen.start(false);
       }
       if ((name === 'speedUp' && this.down.depthUp !== undefined) || (name === 'depthUp' && this.down.speedUp !== undefined)) {
@@ -48,7 +48,7 @@ export class Handset {
       if (pen.prefs.pedal === 'hold') pen.stop();
     } else if (name === 'run') {
       if (this.estopped) return;
-      if (pen.supervisor.state === STATE.RUNNING) pen.stop();
+      if (pen.supervisor.penState === STATE.RUNNING) pen.stop();
       else if (held < ESTOP_HOLD_S) pen.start(false);
     } else if ((name === 'speedDown' || name === 'depthDown') && this.clearHeld(name, since, time)) {
       pen.clearFault();

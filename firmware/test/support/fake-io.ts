@@ -1,6 +1,6 @@
 // A PenIo fake for unit tests: records what the pen asks of the hardware and lets
 // the test play the sensors and the clock.
-import { PenIo, DriveVariant } from '../../src/app/pen-io';
+import { PenIo, DriveVariant, STAGE_STILL, STAGE_MOVING, STAGE_HOMING, STAGE_LOST } from '../../src/app/pen-io';
 import { Flash } from '../../src/store/flash';
 import { camRampMs } from '../../src/control/cam-speed';
 import { SAMPLES_PER_BLOCK } from '../../src/control/block-analysis';
@@ -31,7 +31,7 @@ export class MemoryFlash implements Flash {
 }
 
 export class FakeIo implements PenIo {
-  variant: DriveVariant;
+  driveKind: DriveVariant;
   board = 'PICO';
   t = 0;
   duty = 0;
@@ -39,7 +39,6 @@ export class FakeIo implements PenIo {
   push = 0;
   held = -1;
   driving = false;
-  stageSteps = 0;
   camFreq = 0;
   leds: number[] = [];
   sent: string[] = [];
@@ -56,7 +55,7 @@ export class FakeIo implements PenIo {
   private nextId = 1;
 
   constructor(variant: DriveVariant) {
-    this.variant = variant;
+    this.driveKind = variant;
   }
   now() {
     return this.t;
@@ -74,29 +73,87 @@ export class FakeIo implements PenIo {
     this.held = duty;
     this.driving = true;
   }
-  /** ms a cam ramp or a stage move takes (the real ones: camRampMs, 0.4 ms per step) */
+  // ---- stepper: a cam whose field position advances with its STEP frequency (the rotor
+  // follows it unless `rotorBlocked`) and passes its index every `stepsPerRev` at `indexAt`;
+  // a depth stage that takes 0.4 ms a step and `homeS` to home (`homeFails`: no switch)
+  camField = 0;
+  stepsPerRev = 400;
+  indexAt = 37;
+  rotorBlocked = false;
+  /** field position of the last index edge the rotor passed */
+  indexField = NaN;
+  parks: { at: number; every: number }[] = [];
+  stageSteps = 0;
+  stageKnown = false;
+  stageHoming = false;
+  stageBusyUntil = 0;
+  homeS = 0.05;
+  homeFails = false;
+  homes = 0;
+  /** the cam turned while the stage was moving or unknown (a safety violation the tests look for) */
+  camWhileStageMoving = false;
   camRun(f: number) {
     const ms = camRampMs(this.camFreq, f);
     this.camFreq = f;
     this.driving = f > 0;
+    if (f > 0 && this.stageState() !== STAGE_STILL) this.camWhileStageMoving = true;
     return ms;
   }
+  camPark(at: number, every: number, done: () => void) {
+    this.parks.push({ at, every });
+    let p = this.camField + (this.camFreq > 0 ? 200 : 0);
+    if (every > 0) p = at + every * Math.ceil((p - at) / every);
+    this.camFreq = p > this.camField ? 2500 : 0;
+    this.after(20, () => {
+      if (!this.rotorBlocked) this.moveField(p - this.camField);
+      this.camFreq = 0;
+      this.driving = false;
+      done();
+    });
+  }
+  camSteps() {
+    return this.camField;
+  }
+  camIndexSteps() {
+    return this.indexField;
+  }
+  private moveField(d: number) {
+    const from = this.camField;
+    this.camField += d;
+    if (this.rotorBlocked || d <= 0) return;
+    const last = this.indexAt + this.stepsPerRev * Math.floor((this.camField - this.indexAt) / this.stepsPerRev);
+    if (last > from) {
+      this.indexField = last;
+      this.age = ((this.camField - last) / (this.camFreq || 2500));
+    }
+  }
   stageMove(steps: number) {
+    if (!this.stageKnown && !this.stageHoming) return 0;
     this.stageSteps += steps;
+    if (this.camFreq > 0) this.camWhileStageMoving = true;
+    this.stageBusyUntil = Math.max(this.stageBusyUntil, this.t) + Math.abs(steps) * 0.0004;
     return Math.abs(steps) * 0.4;
   }
-  homes = 0;
-  /** the stage moves (or homes) until this time */
-  stageBusyUntil = 0;
-  stageBusy() {
-    return this.t < this.stageBusyUntil;
-  }
-  /** a homing takes this long, s */
-  homeS = 0.05;
   stageHome() {
-    this.stageSteps = 0;
+    if (this.stageHoming) return;
     this.homes++;
-    this.stageBusyUntil = this.t + this.homeS;
+    this.stageHoming = true;
+    this.stageKnown = false;
+    this.stageSteps = 0;
+    this.after(this.homeS * 1000, () => {
+      this.stageHoming = false;
+      this.stageKnown = !this.homeFails;
+    });
+  }
+  stagePos() {
+    return this.stageKnown && !this.stageHoming ? this.stageSteps : NaN;
+  }
+  stageState() {
+    return this.stageHoming ? STAGE_HOMING : !this.stageKnown ? STAGE_LOST : this.t < this.stageBusyUntil ? STAGE_MOVING : STAGE_STILL;
+  }
+  sampleStart = 0;
+  sampleT0() {
+    return this.sampleStart;
   }
   indexPeriod() {
     return this.period;
@@ -113,6 +170,7 @@ export class FakeIo implements PenIo {
   sample(_rate: number, k: number, onBlock: (buf: Uint16Array) => void) {
     this.k = k;
     this.blockHandler = onBlock;
+    this.sampleStart = this.t;
   }
   sampleStop() {
     this.blockHandler = undefined;
@@ -172,17 +230,19 @@ export class FakeIo implements PenIo {
   send(data: string) {
     this.sent.push(data);
   }
-  /** Advance the clock, running due timers. */
+  /** Advance the clock, running due timers (and the cam's field at its STEP frequency). */
   advance(dt: number) {
     const end = this.t + dt;
     for (;;) {
       const due = this.timers.filter((x) => x.next <= end).sort((a, b) => a.next - b.next)[0];
       if (!due) break;
+      if (this.camFreq > 0) this.moveField(this.camFreq * (due.next - this.t));
       this.t = due.next;
       if (due.every) due.next += due.every;
       else this.cancel(due.id);
       due.fn();
     }
+    if (this.camFreq > 0) this.moveField(this.camFreq * (end - this.t));
     this.t = end;
   }
 }

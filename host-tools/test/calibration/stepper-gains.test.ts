@@ -61,6 +61,8 @@ test('the stage steps at the times the derivation assumes, on the virtual pen wi
   try {
     const { link, client, pen } = c;
     await link.run(client.enterService(pen.secret));
+    // the stage at rest at home first (its homing run after boot ends by stepping off the switch and back)
+    for (let i = 0; i < 100 && !(await link.run(client.sensors())).home; i++) await link.advance(0.01);
     // a capture moves the stage out from home: watch it step (0.1 ms resolution)
     const p = client.request('capture', { rate: 100, duty: 0.2, n: 32 }, { timeoutMs: 5000 });
     const start = pen.hardware.stepper.stageMm();
