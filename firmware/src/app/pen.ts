@@ -459,6 +459,15 @@ export class Pen {
     const nb = ++this.blocks;
     // stepper: the cam's ramp is over (voice coil: always)
     const settled = !this.stepDrive || now >= this.stepDrive.settleT;
+    // while the cam ramps its bottom drifts through the block: the first settled block finds it
+    // again from its highest sample (followed from there, it would walk back a sample a block,
+    // the depth loop integrating the shortfall: a 76 µm overshoot at 150 strokes/s), and the
+    // ramp's strokes are reported as sampled (a sinusoid fit over strokes of changing length
+    // lifts them by up to CORR_CAP)
+    if (!settled) {
+      an.p = -1;
+      an.corr = 0;
+    }
     // --- safety first: every check can latch and make safe before anything else runs.
     // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
     // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
