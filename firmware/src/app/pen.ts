@@ -17,6 +17,8 @@ import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes'
 import { ledColour } from '../ui/led-patterns';
 import { TLM_DEPTH_MIN_UM } from '@stipple/protocol/limits';
 
+/** The words of a setpoint past the hard limit, written once (the host's replies say it too). */
+export const BEYOND_LIMIT = ' mm is beyond the hard limit ';
 export const SETTINGS_VERSION = 1;
 export const PRESETS_VERSION = 1;
 export const COUNTERS_VERSION = 1;
@@ -317,7 +319,7 @@ export class Pen {
   /** A host-driven run (SERVICE or bench build) at its own setpoints, for at most maxS seconds. */
   startHostRun(depth: number, rate: number, maxS: number, openLoop: boolean): string {
     if (this.isRunning()) return 'already running';
-    if (depth > this.limit()) return 'depth ' + depth + ' mm is beyond the hard limit ' + this.limit() + ' mm';
+    if (depth > this.limit()) return 'depth ' + depth + BEYOND_LIMIT + this.limit() + ' mm';
     this.hostSet.depth = depth;
     this.hostSet.rate = rate;
     this.hostSet.endS = this.io.now() + maxS;
@@ -459,15 +461,9 @@ export class Pen {
     const nb = ++this.blocks;
     // stepper: the cam's ramp is over (voice coil: always)
     const settled = !this.stepDrive || now >= this.stepDrive.settleT;
-    // while the cam ramps its bottom drifts through the block: the first settled block finds it
-    // again from its highest sample (followed from there, it would walk back a sample a block,
-    // the depth loop integrating the shortfall: a 76 µm overshoot at 150 strokes/s), and the
-    // ramp's strokes are reported as sampled (a sinusoid fit over strokes of changing length
-    // lifts them by up to CORR_CAP)
-    if (!settled) {
-      an.p = -1;
-      an.corr = 0;
-    }
+    // while the cam ramps a block holds no whole strokes: its strokes are reported as sampled
+    // (a sinusoid fit over strokes of changing length lifts them 24-29 µm; `top` keeps the lift)
+    if (!settled) an.corr = 0;
     // --- safety first: every check can latch and make safe before anything else runs.
     // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
     // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
@@ -776,7 +772,7 @@ export class Pen {
       // running is activity (no auto power-down)
       this.lastActivity = now;
       if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) {
-        this.supervisor.latch(FAULT.LINK_LOST, now, 'no heartbeat for ' + (now - this.lastHeartbeat).toFixed(3) + ' s');
+        this.trip(FAULT.LINK_LOST, now);
         return;
       }
       if (this.hostRun && now > this.hostSet.endS) {
@@ -924,14 +920,16 @@ export class Pen {
 
   /** Clear the latched fault (handset sequence, or host in SERVICE): '' or why not. */
   clearFault(): string {
-    if (this.supervisor.latchedFault === FAULT.NONE) return 'no fault latched';
-    const v = this.io.supplyV();
-    if ((this.supervisor.latchedFault === FAULT.UNDER_VOLTAGE || this.supervisor.latchedFault === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
-    const t = this.io.coilTempC();
-    if (this.supervisor.latchedFault === FAULT.OVER_TEMP && t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
-    if (this.supervisor.latchedFault === FAULT.OVER_TEMP) this.tempEst = t;
-    const raw = this.io.hallRaw() * 65535;
+    // with none latched every check below passes and the supervisor says so
     const f = this.supervisor.latchedFault;
+    const v = this.io.supplyV();
+    if ((f === FAULT.UNDER_VOLTAGE || f === FAULT.BROWN_OUT) && v < LIMITS.underVoltageV) return 'supply still low: ' + v.toFixed(2) + ' V';
+    const t = this.io.coilTempC();
+    if (f === FAULT.OVER_TEMP) {
+      if (t > LIMITS.maxCoilC - 10) return 'coil still hot: ' + t.toFixed(1) + ' C';
+      this.tempEst = t;
+    }
+    const raw = this.io.hallRaw() * 65535;
     // a stepper at rest reads its sensor's low rail (the cam's retracted end, stage home, lies
     // below the sensor's range), so only the high rail proves the fault there; its next run
     // turns the cam at home first, where a stroke's bottom is in range, and checks it (a probe)

@@ -5,13 +5,18 @@
 // a function object in the pen's RAM (docs/control.md, Budgets: memory).
 import type { PenApi, PenIdentity } from '../proto/pen-api';
 import { protoError } from '../proto/pen-api';
-import { Pen } from './pen';
+import { Pen, BEYOND_LIMIT } from './pen';
 import { Identity } from './identity';
 import { Preset, Settings, limitFor, isPreset } from './settings';
 import { ServicePrimitives, createServicePrimitives, readSensors, HOLD_SETTLE_MS, CAPTURE_DEFAULT_N } from './service-primitives';
 import { STATE, STATE_NAMES } from '../safety/fault-codes';
 import { Calibration, CALIBRATION_VERSION, isCalibration } from '../control/calibration';
 import { FAULT_LOG_MAX, NEEDLES, TEXT_MAX } from '@stipple/protocol/limits';
+
+// the error codes, each written once (Storage: the device bundle must fit the MDBT42Q)
+const OUT_OF_RANGE = 'OUT_OF_RANGE';
+const NOT_ALLOWED = 'NOT_ALLOWED';
+const INTERNAL = 'INTERNAL';
 
 export interface ProtocolApiOptions {
   fw: string;
@@ -69,7 +74,7 @@ export class ProtocolApi implements PenApi {
   setService(on: boolean): void {
     if (on) {
       const why = this.pen.enterService();
-      if (why) throw protoError('NOT_ALLOWED', why);
+      if (why) throw protoError(NOT_ALLOWED, why);
       if (!this.prim) this.prim = createServicePrimitives(this.pen);
     } else {
       // leaving makes the pen safe, which also aborts any primitive (pen.onSafe)
@@ -100,15 +105,15 @@ export class ProtocolApi implements PenApi {
       case 'setConfig': {
         const presetIndex = patched(b, s, 'preset');
         const p = pen.presets[presetIndex];
-        if (!p) throw protoError('OUT_OF_RANGE', 'preset ' + presetIndex + ' does not exist (' + pen.presets.length + ' presets)');
+        if (!p) throw protoError(OUT_OF_RANGE, 'preset ' + presetIndex + ' does not exist (' + pen.presets.length + ' presets)');
         // a new preset brings its own depth and rate unless the patch names them
         const base = presetIndex !== s.preset ? p : s;
         const depth = patched(b, base, 'depth');
         const rate = patched(b, base, 'rate');
         const limit = limitFor(s, p);
-        if (depth > limit) throw protoError('OUT_OF_RANGE', 'depth ' + depth + ' mm is beyond the hard limit ' + limit + ' mm for ' + p.needle);
-        if (depth < p.depthMin || depth > p.depthMax) throw protoError('OUT_OF_RANGE', 'depth ' + depth + ' mm is outside preset ' + p.name + ' (' + p.depthMin + '..' + p.depthMax + ')');
-        if (rate < p.rateMin || rate > p.rateMax) throw protoError('OUT_OF_RANGE', 'rate ' + rate + ' is outside preset ' + p.name + ' (' + p.rateMin + '..' + p.rateMax + ')');
+        if (depth > limit) throw protoError(OUT_OF_RANGE, 'depth ' + depth + BEYOND_LIMIT + limit + ' mm for ' + p.needle);
+        if (depth < p.depthMin || depth > p.depthMax) throw protoError(OUT_OF_RANGE, 'depth ' + depth + ' mm is outside preset ' + p.name + ' (' + p.depthMin + '..' + p.depthMax + ')');
+        if (rate < p.rateMin || rate > p.rateMax) throw protoError(OUT_OF_RANGE, 'rate ' + rate + ' is outside preset ' + p.name + ' (' + p.rateMin + '..' + p.rateMax + ')');
         const next: Settings = {
           preset: presetIndex, depth: depth, rate: rate, pedal: patched(b, s, 'pedal'), autoOffMin: patched(b, s, 'autoOffMin'),
           maxRunMin: patched(b, s, 'maxRunMin'), idleInAir: patched(b, s, 'idleInAir'), limits: s.limits,
@@ -121,21 +126,21 @@ export class ProtocolApi implements PenApi {
       case 'setPreset': {
         const list = pen.presets.slice();
         const n = b.index;
-        if (n > list.length) throw protoError('OUT_OF_RANGE', 'index ' + n + ': presets are 0..' + (list.length - 1) + ' (append at ' + list.length + ')');
+        if (n > list.length) throw protoError(OUT_OF_RANGE, 'index ' + n + ': presets are 0..' + (list.length - 1) + ' (append at ' + list.length + ')');
         const p: Preset = b.preset;
         const limit = limitFor(s, p);
-        if (p.depth > limit) throw protoError('OUT_OF_RANGE', 'preset depth ' + p.depth + ' mm is beyond the hard limit ' + limit + ' mm for ' + p.needle);
-        if (!isPreset(p)) throw protoError('OUT_OF_RANGE', 'preset outside the pen ranges');
+        if (p.depth > limit) throw protoError(OUT_OF_RANGE, 'preset depth ' + p.depth + BEYOND_LIMIT + limit + ' mm for ' + p.needle);
+        if (!isPreset(p)) throw protoError(OUT_OF_RANGE, 'preset outside the pen ranges');
         list[n] = p;
-        if (!pen.setPresets(list)) throw protoError('INTERNAL', 'preset rejected');
+        if (!pen.setPresets(list)) throw protoError(INTERNAL, 'preset rejected');
         if (n === s.preset) pen.selectPreset(n);
         return { presets: pen.presets };
       }
       case 'deletePreset': {
         const n = b.index;
-        if (n >= pen.presets.length) throw protoError('OUT_OF_RANGE', 'no preset ' + n);
-        if (pen.presets.length === 1) throw protoError('NOT_ALLOWED', 'the last preset cannot be deleted');
-        if (n === s.preset) throw protoError('NOT_ALLOWED', 'preset ' + n + ' is active: select another first');
+        if (n >= pen.presets.length) throw protoError(OUT_OF_RANGE, 'no preset ' + n);
+        if (pen.presets.length === 1) throw protoError(NOT_ALLOWED, 'the last preset cannot be deleted');
+        if (n === s.preset) throw protoError(NOT_ALLOWED, 'preset ' + n + ' is active: select another first');
         const list = pen.presets.slice();
         list.splice(n, 1);
         if (n < s.preset) s.preset--;
@@ -175,7 +180,7 @@ export class ProtocolApi implements PenApi {
       }
       case 'clearFaults': {
         const why = pen.clearFault();
-        if (why) throw protoError('NOT_ALLOWED', why);
+        if (why) throw protoError(NOT_ALLOWED, why);
         return this.request('getFaults', b);
       }
       case 'getFaults': {
@@ -188,9 +193,9 @@ export class ProtocolApi implements PenApi {
       }
       case 'runStart': {
         if (busy) throw protoError('BUSY', 'a calibration primitive is active: runStop first');
-        if (pen.supervisor.penState === STATE.FAULT) throw protoError('NOT_ALLOWED', 'fault ' + pen.supervisor.latchedFault + ' latched');
+        if (pen.supervisor.penState === STATE.FAULT) throw protoError(NOT_ALLOWED, 'fault ' + pen.supervisor.latchedFault + ' latched');
         const why = pen.startHostRun(b.depth, b.rate, b.maxS, b.openLoop === true);
-        if (why) throw protoError(why.indexOf('beyond') >= 0 ? 'OUT_OF_RANGE' : 'NOT_ALLOWED', why);
+        if (why) throw protoError(why.indexOf('beyond') >= 0 ? OUT_OF_RANGE : NOT_ALLOWED, why);
         return { running: true };
       }
       case 'runStop':
@@ -215,20 +220,20 @@ export class ProtocolApi implements PenApi {
         if (pen.isRunning() || busy) throw protoError('BUSY', 'stop first');
         const cal: Calibration = b.cal;
         const stepper = pen.io.driveKind === 'stepper';
-        if (cal.meta.serial !== this.id.serial) throw protoError('NOT_ALLOWED', 'calibration is for ' + cal.meta.serial + ', this pen is ' + this.id.serial);
-        if (cal.hall.mmPerUnit <= 0) throw protoError('OUT_OF_RANGE', 'hall.mmPerUnit must be positive on this hardware');
-        if (cal.stroke && cal.stroke.push <= 0) throw protoError('OUT_OF_RANGE', 'stroke.push must be above 0');
+        if (cal.meta.serial !== this.id.serial) throw protoError(NOT_ALLOWED, 'calibration is for ' + cal.meta.serial + ', this pen is ' + this.id.serial);
+        if (cal.hall.mmPerUnit <= 0) throw protoError(OUT_OF_RANGE, 'hall.mmPerUnit must be positive on this hardware');
+        if (cal.stroke && cal.stroke.push <= 0) throw protoError(OUT_OF_RANGE, 'stroke.push must be above 0');
         if (stepper ? !cal.stage : !cal.stroke) throw protoError('BAD_FIELD', 'a ' + pen.io.driveKind + ' pen needs ' + (stepper ? 'stage' : 'stroke'));
         const why = pen.writeCalibration(cal, b.trial === true);
-        if (why) throw protoError(why.indexOf('malformed') >= 0 ? 'OUT_OF_RANGE' : 'INTERNAL', why);
+        if (why) throw protoError(why.indexOf('malformed') >= 0 ? OUT_OF_RANGE : INTERNAL, why);
         return { status: pen.calStatus };
       }
       case 'calRestore': {
         if (pen.isRunning() || busy) throw protoError('BUSY', 'stop first');
         const prev = pen.records.loadPrevious('cal', CALIBRATION_VERSION);
-        if (prev.status !== 'ok' || !isCalibration(prev.data)) throw protoError('NOT_ALLOWED', 'no previous calibration');
+        if (prev.status !== 'ok' || !isCalibration(prev.data)) throw protoError(NOT_ALLOWED, 'no previous calibration');
         const why = pen.writeCalibration(prev.data);
-        if (why) throw protoError('NOT_ALLOWED', why);
+        if (why) throw protoError(NOT_ALLOWED, why);
         return this.request('calRead', b);
       }
       case 'calRead':
@@ -245,7 +250,7 @@ export class ProtocolApi implements PenApi {
         this.o.reset();
         return;
     }
-    throw protoError('INTERNAL', 'no handler for ' + i);
+    throw protoError(INTERNAL, 'no handler for ' + i);
   }
 }
 
@@ -258,6 +263,6 @@ function slow(start: (done: (err: any, reply?: any) => void) => string): any {
       else resolve(reply);
     });
   });
-  if (why) throw protoError('NOT_ALLOWED', why);
+  if (why) throw protoError(NOT_ALLOWED, why);
   return p;
 }

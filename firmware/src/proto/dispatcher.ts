@@ -16,6 +16,11 @@ import type { PenApi } from './pen-api';
 import { checkBody } from './validate';
 import { hmacSha256, toHex } from './sha256';
 
+// the error codes used more than once, each written once (Storage: the device bundle must fit the MDBT42Q)
+const BAD_FRAME = 'BAD_FRAME';
+const BAD_VERSION = 'BAD_VERSION';
+const INTERNAL = 'INTERNAL';
+
 export interface DispatcherOptions {
   api: PenApi;
   /** Writes a string to the console the host listens on (e.g. USB.write). */
@@ -88,13 +93,13 @@ export class Dispatcher {
   handleFrame(f: any): void {
     let s = 0;
     try {
-      if (typeof f !== 'object' || f === null || Array.isArray(f)) { this.err(0, 'BAD_FRAME', 'not an object'); return; }
+      if (typeof f !== 'object' || f === null || Array.isArray(f)) { this.err(0, BAD_FRAME, 'not an object'); return; }
       const fs = f.s;
-      if (typeof fs !== 'number' || fs % 1 !== 0 || fs < 1 || fs > SEQ_MAX) { this.err(0, 'BAD_FRAME', 'bad seq'); return; }
+      if (typeof fs !== 'number' || fs % 1 !== 0 || fs < 1 || fs > SEQ_MAX) { this.err(0, BAD_FRAME, 'bad seq'); return; }
       s = fs;
       this.frame(f, s);
     } catch (e) {
-      this.err(s, 'INTERNAL', 'exception: ' + e);
+      this.err(s, INTERNAL, 'exception: ' + e);
     }
   }
 
@@ -102,15 +107,15 @@ export class Dispatcher {
     const i = f.i;
     const b = f.b;
     if (typeof i !== 'string' || typeof b !== 'string' || typeof f.c !== 'number' || typeof f.v !== 'number' ||
-      Object.keys(f).length !== 5) { this.err(s, 'BAD_FRAME', 'envelope needs exactly v,i,s,b,c'); return; }
+      Object.keys(f).length !== 5) { this.err(s, BAD_FRAME, 'envelope needs exactly v,i,s,b,c'); return; }
     if ((this.o.crc32(b) >>> 0) !== f.c) { this.err(s, 'BAD_CRC', 'CRC mismatch'); return; }
-    if (f.v !== PROTOCOL_VERSION && i !== 'hello') { this.err(s, 'BAD_VERSION', 'pen speaks protocol v' + PROTOCOL_VERSION + ', frame is v' + f.v); return; }
+    if (f.v !== PROTOCOL_VERSION && i !== 'hello') { this.err(s, BAD_VERSION, 'pen speaks protocol v' + PROTOCOL_VERSION + ', frame is v' + f.v); return; }
     const fl = requestFlags(i);
     if (fl < 0) { this.err(s, 'UNKNOWN_MESSAGE', 'unknown message ' + i); return; }
-    if (this.locked && i !== 'hello') { this.err(s, 'BAD_VERSION', 'schema mismatch: send a hello with fingerprint ' + this.o.fp); return; }
+    if (this.locked && i !== 'hello') { this.err(s, BAD_VERSION, 'schema mismatch: send a hello with fingerprint ' + this.o.fp); return; }
     if (s === this.lastSeq && i !== 'hello') { this.err(s, 'DUPLICATE', 'seq ' + s + ' already executed'); return; }
     let body: any;
-    try { body = JSON.parse(b); } catch (e) { this.err(s, 'BAD_FRAME', 'body is not JSON'); return; }
+    try { body = JSON.parse(b); } catch (e) { this.err(s, BAD_FRAME, 'body is not JSON'); return; }
     const bad = checkBody(i, body);
     if (bad) {
       const sp = bad.indexOf(' ');
@@ -147,7 +152,7 @@ export class Dispatcher {
       case 'hello': {
         if (b.fp !== this.o.fp || b.pv !== PROTOCOL_VERSION) {
           this.locked = true;
-          this.err(s, 'BAD_VERSION', 'schema mismatch: pen protocol v' + PROTOCOL_VERSION + ' fp ' + this.o.fp +
+          this.err(s, BAD_VERSION, 'schema mismatch: pen protocol v' + PROTOCOL_VERSION + ' fp ' + this.o.fp +
             ', host protocol v' + b.pv + ' fp ' + b.fp);
           return null;
         }
@@ -232,7 +237,7 @@ export class Dispatcher {
 
   private fail(s: number, e: any): void {
     if (e && typeof e.code === 'string' && ERROR_CODES.indexOf(e.code) >= 0) this.err(s, e.code, '' + e.msg);
-    else this.err(s, 'INTERNAL', '' + (e && e.message ? e.message : e));
+    else this.err(s, INTERNAL, '' + (e && e.message ? e.message : e));
   }
 
   private err(s: number, code: string, msg: string): void {
@@ -248,7 +253,7 @@ export class Dispatcher {
   private out(j: string, i: string, s: number): void {
     const n = j.length;
     if (n > PACKET_MAX) {
-      if (i !== ERR_ID) this.err(s, 'INTERNAL', i + ' reply too long (' + n + ' bytes)');
+      if (i !== ERR_ID) this.err(s, INTERNAL, i + ' reply too long (' + n + ' bytes)');
       return;
     }
     this.o.write('\x10\x01' + String.fromCharCode(0x40 | (n >> 8), n & 255) + j);
