@@ -7,6 +7,7 @@ import { RecordStore } from '../src/store/record-store';
 import { Calibration, CALIBRATION_VERSION } from '../src/control/calibration';
 import { FAULT, STATE } from '../src/safety/fault-codes';
 import { PROBE_FS } from '../src/app/stepper-drive';
+import { createServicePrimitives } from '../src/app/service-primitives';
 import { crc32 } from '@stipple/protocol';
 import { FakeIo, MemoryFlash, HALL } from './support/fake-io';
 
@@ -222,5 +223,37 @@ describe('stepper pen: stops and faults', () => {
     expect(pen.counters.cStrokes).toBe(Math.floor(io.camField / LOBE));
     expect(pen.counters.cStrokes).toBeGreaterThan(100);
     expect(pen.counters.cDots).toBe(pen.counters.cStrokes);
+  });
+
+  it('a host run in SERVICE stops with the cam parked and the stage where it stood; a primitive then moves it from there, not from home', () => {
+    const { pen, io } = makeStepper();
+    expect(pen.enterService()).toBe('');
+    io.advance(0.06);
+    expect(pen.startHostRun(1.0, 120, 30, false)).toBe('');
+    io.advance(0.02);
+    probe(io, 40, -0.4, pen);
+    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) {
+      io.advance(0.01);
+      pen.heartbeat();
+    }
+    run(io, pen, 0.5);
+    const at = io.stageSteps;
+    expect(at).toBe(Math.round(1.4 * 1600));
+    const homes = io.homes;
+    pen.stop();
+    io.advance(0.1);
+    expect(pen.supervisor.penState).toBe(STATE.SERVICE);
+    expect(io.camFreq).toBe(0);
+    expect(io.stageSteps).toBe(at);
+    expect(io.homes).toBe(homes);
+    // a hold at a quarter of the hold span: 1200 steps from home, wherever the run left the stage
+    const sp = createServicePrimitives(pen);
+    expect(sp.hold(0.25, 10, () => undefined)).toBe('');
+    expect(io.stageSteps).toBe(1200);
+    // leaving SERVICE homes it
+    sp.abort('left');
+    pen.leaveService();
+    io.advance(0.1);
+    expect(io.stageSteps).toBe(0);
   });
 });

@@ -74,9 +74,17 @@ describe('stepper variant on the virtual pen', () => {
     expect(Math.abs(r.meanMm - 0.5) * 1000).toBeLessThanOrEqual(20);
     expect(Math.abs(r.rate / 120 - 1)).toBeLessThanOrEqual(0.005);
     await link.run(client.stopRun());
-    await link.advance(1.5);
+    await link.advance(0.05);
+    // stopped: the cam parked at its retracted phase (the needle tip inside the cartridge, the
+    // driver off) within 50 ms; the stage stays for the next run, in SERVICE too
+    expect(pen.hardware.gauge.protrusionMm()).toBeLessThan(0);
+    expect(camDrive(c)).toBe('');
+    expect(pen.hardware.stepper.stageMm()).toBeGreaterThan(0.5);
+    await link.advance(1.45);
     expect(pen.hardware.stepper.lostFullSteps()).toBe(0);
-    // stopped: the stage is home and the needle tip inside the cartridge
+    // leaving SERVICE runs it home
+    await link.run(client.leaveService());
+    await link.advance(1.5);
     expect(pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
     expect(pen.hardware.gauge.protrusionMm()).toBeLessThan(0);
   }, 60000);
@@ -124,7 +132,10 @@ describe('stepper variant on the virtual pen', () => {
       await link.run(client.stopRun());
       await link.advance(1.5);
     }
+    // a stop leaves the stage out; leaving SERVICE runs it home
     await link.run(client.leaveService());
+    await link.advance(1.5);
+    expect(pen.hardware.stepper.stageMm()).toBeLessThan(0.03);
   }, 60000);
 
   it('a disconnected Hall sensor latches SENSOR_RANGE within a block; the stage goes home', async () => {

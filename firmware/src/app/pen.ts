@@ -365,8 +365,9 @@ export class Pen {
 
   stop(): void {
     if (this.isRunning()) {
-      // stepper: the cam brakes onto its retracted phase, the stage stays for the next run (a host's run: it runs home)
-      if (this.stepDrive) this.stepDrive.stop(this.hostRun);
+      // stepper: the cam brakes onto its retracted phase (the needle inside the cartridge), the
+      // stage stays for the next run, a host's in SERVICE too (its calibration runs back to back)
+      if (this.stepDrive) this.stepDrive.stop();
       else this.io.driveOff();
       this.io.sampleStop();
       if (this.vc) this.vc.stop();

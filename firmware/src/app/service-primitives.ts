@@ -84,7 +84,9 @@ export function createServicePrimitives(pen: Pen) {
         return 0;
       }
       const want = Math.round(duty * STAGE_HOLD_STEPS);
-      const ms = io.stageMove(want - this.stageAt);
+      // from where the stage will stand (a run leaves it out; while it homes: from home)
+      const at = io.stagePos();
+      const ms = io.stageMove(want - (at === at ? at : 0));
       this.stageAt = want;
       return ms;
     }

@@ -146,15 +146,14 @@ export function createStepperDrive(io: PenIo, owner: StepperHost) {
     }
 
     /**
-     * A normal stop: the cam brakes onto its retracted phase; the stage stays for the next run,
-     * or (`home`: a host's run, on the bench) runs home as the calibration tool expects.
+     * A normal stop (a practitioner's, or a host's in SERVICE): the cam brakes onto its
+     * retracted phase and the stage stays for the next run. A homing still owed to a fault's
+     * park (safe) is kept.
      */
-    stop(home: boolean): void {
+    stop(): void {
       const seq = this.phase;
       this.end();
-      this.homeAfterPark = home;
       if (seq === SEQ_TURNING || seq === SEQ_PROBING) this.park();
-      else if (seq !== SEQ_PARKING && home) this.home();
     }
 
     /**

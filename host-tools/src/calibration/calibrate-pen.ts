@@ -27,8 +27,7 @@ import { sensorStep } from './sensor-step';
 import { STROKE_PUSH, STROKE_RATES, strokeStep } from './stroke-step';
 import { autoTechnician } from './technician';
 import type { Technician } from './technician';
-import { stepperAtRest } from './stepper-at-rest';
-import { STAGE_NOT_HOME } from './stepper-capture';
+import { stepperAtRest, stepperParked } from './stepper-at-rest';
 import { deriveStageGains } from './stepper-gains';
 import { buildStepperCalibration } from './stepper-record';
 import { stepperStageStep } from './stepper-stage-step';
@@ -186,16 +185,14 @@ async function identifyStepper(ctx: CalibrationContext, report: CalibrationRepor
 }
 
 /**
- * Stepper verification: settled once the pen's own strokes sit at the setpoint (its stage
- * runs home and out again between runs); each run, and the write, wait until the stage is
- * home and the cam stopped.
+ * Stepper verification: settled once the pen's own strokes sit at the setpoint (a run moves
+ * its stage first, then ramps the cam); the points ordered by depth, each run starting where
+ * the last one left the stage, with the cam parked (a stop parks it within 50 ms).
  */
 function stepperSettle(ctx: CalibrationContext): VerifySettle {
   return {
-    withinUm: 5, maxMs: 4000,
-    atRest: async () => {
-      if (!(await stepperAtRest(ctx))) throw new CalibrationError(ctx.step, STAGE_NOT_HOME);
-    },
+    withinUm: 5, maxMs: 4000, byDepth: true,
+    atRest: () => stepperParked(ctx),
   };
 }
 
@@ -204,12 +201,12 @@ async function makeSafe(o: CalibratePenOptions, ctx: CalibrationContext): Promis
   try {
     // runStop is always allowed and stops the heartbeats of a hold or run
     await o.run(o.client.stopRun());
-    // a stepper's needle is in only once its stage is home; SERVICE is left after that (leaving
-    // it asks for another homing run, which can stop short of one still under way)
+    const st = await o.run(o.client.status());
+    // leaving SERVICE makes the pen safe: a stepper's cam parks and its stage runs home (a
+    // homing under way goes on to its switch); its needle is in once the stage is home
+    if (st.service) await o.run(o.client.leaveService());
     const stepper = ctx.info.drive === 'stepper';
     const home = !stepper || (await stepperAtRest(new CalibrationContext(o.client, o.run, ctx.clock, ctx.gauge, ctx.tech, ctx.samples, ctx.info, undefined, undefined)));
-    const st = await o.run(o.client.status());
-    if (st.service) await o.run(o.client.leaveService());
     if (!home) ctx.log('the depth stage did not get back home after the stop: the needle may stand out of the cartridge — power the pen off and on (it homes its stage at boot)');
     return home;
   } catch {

@@ -1,11 +1,9 @@
-// A stepper pen at rest: its depth stage home. After a capture or a run the stage runs home
-// on its own (~1.5 mm/s) while the cam ramps down; the tool waits for it before the next
-// motion, a dial's max-pointer reset (the needle must be still at home: a cam still slowing
-// down there strokes to the home depth, under every point) or a write. It also keeps two
-// stage commands from overlapping: the firmware's homing run counts from the position it is
-// told, so a homing asked for while another is still under way can stop short of the switch
-// (firmware/src/hal/espruino-io.ts stageHome; seen when a calibration record is loaded
-// mid-homing and SERVICE is then left).
+// A stepper pen at rest. After a capture the stage runs home on its own (~1.6 mm/s) while the
+// cam ramps down; the tool waits for the home switch before the next capture (each starts from
+// home), before a write and before leaving SERVICE after an abort (the needle is in once the
+// stage is home). A run's stop instead brakes the cam onto its retracted phase within 50 ms
+// (docs/control.md "Stop and park") and leaves the stage where it is, a host's run in SERVICE
+// too: the verification's runs go on from there (stepperParked).
 import type { CalibrationContext } from './calibration-context';
 
 /** Poll period; how long the stage may take (its whole travel at its step rate, with margin); the homing run's last chunk (16 steps at ~3 kHz), ms. */
@@ -23,4 +21,12 @@ export async function stepperAtRest(ctx: CalibrationContext): Promise<boolean> {
     await ctx.sleep(POLL_MS);
   }
   return false;
+}
+
+/** A run's stop parks the cam within 50 ms (the firmware's bound, with margin), ms. */
+export const PARK_MS = 60;
+
+/** After a run's stop: the cam parked at its retracted phase (the needle inside the cartridge), the stage where the run left it. */
+export async function stepperParked(ctx: CalibrationContext): Promise<void> {
+  await ctx.sleep(PARK_MS);
 }

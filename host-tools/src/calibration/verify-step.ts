@@ -45,16 +45,21 @@ export interface VerifyResult {
 }
 
 /**
- * Settling judged by the pen's own telemetry instead of a fixed time (the stepper: its stage
- * runs home between runs and out again at ~1.5 mm/s, so a run's approach takes 0.5–2.5 s).
- * The window starts once a record's strokes all lie within 3 × `withinUm` of the setpoint
- * and their mean within `withinUm`, or after `maxMs` (a point that has not settled then fails).
+ * Settling judged by the pen's own telemetry instead of a fixed time (the stepper: a run first
+ * moves its stage at ~1.6 mm/s, then ramps the cam). The window starts once a record's strokes
+ * all lie within 3 × `withinUm` of the setpoint and their mean within `withinUm`, or after
+ * `maxMs` (a point that has not settled then fails).
  */
 export interface VerifySettle {
   withinUm: number;
   maxMs: number;
-  /** before each run (and its gauge reset): wait until the pen is at rest (the stepper's stage home, its cam stopped) */
+  /** before each run (and its gauge reset): wait until the pen is at rest (the stepper's cam parked) */
   atRest?: () => Promise<void>;
+  /**
+   * the points ordered by depth, the rates at each (the stepper: its stage stays where a run
+   * left it, so the next run moves it by the depths' difference only, none between rates)
+   */
+  byDepth?: boolean;
 }
 
 interface TimedRecord {
@@ -75,45 +80,46 @@ export async function verifyStep(ctx: CalibrationContext, o: { cal: Calibration;
   const points: VerifyPoint[] = [];
   try {
     await ctx.run(ctx.client.subscribeTelemetry({ every: 10, perStroke: true }));
-    for (const rate of VERIFY_RATES) {
-      for (const depthMm of depths) {
-        const label = `${depthMm.toFixed(2)} mm at ${rate}/s`;
-        await o.settle?.atRest?.();
-        await ctx.gauge.strokesBegin(label);
-        const runFrom = ctx.clock.now();
-        const maxS = o.settle ? Math.ceil((SETTLE_MS + o.settle.maxMs + WINDOW_MS) / 1000) + 1 : 5;
-        await ctx.run(ctx.client.startRun({ depth: depthMm, rate, maxS }));
-        await ctx.sleep(SETTLE_MS);
-        if (o.settle) await settled(ctx, recs, runFrom, depthMm, o.settle);
-        const fromMs = ctx.clock.now();
-        await ctx.sleep(WINDOW_MS);
-        const toMs = ctx.clock.now();
-        await ctx.run(ctx.client.stopRun());
-        const st = await ctx.run(ctx.client.status());
-        // UNCALIBRATED (or STORAGE_CORRUPT) stays latched in SERVICE until the write: anything else is new
-        if ((st.fault !== 0 && !CAL_FAULTS.includes(FAULT_NAMES[st.fault])) || !st.service) {
-          const log = await ctx.run(ctx.client.getFaults());
-          const last = log.faults[log.faults.length - 1];
-          fail(`verification at ${label}: the pen latched ${FAULT_NAMES[st.fault] ?? st.fault}${last ? ` (${last.ctx})` : ''}: the identified model does not fit this pen in skin — check the cartridge and repeat`);
-        }
-        // records that arrived in the window (a record covers the 10 strokes before it)
-        const inWin = recs.filter((x) => x.tMs > fromMs && x.tMs <= toMs + 20);
-        const inRun = recs.filter((x) => x.tMs > runFrom && x.tMs <= toMs + 20);
-        const reading = await ctx.gauge.strokesEnd(label, { fromMs, toMs });
-        const depthsUm = (reading.kind === 'mean' ? inWin : inRun).flatMap((x) => x.r.depths ?? (x.r.depthUm !== undefined ? [x.r.depthUm] : []));
-        if (!depthsUm.length) fail(`verification at ${label}: no telemetry from the pen during the run (link too slow or lost)`);
-        const penMm = reading.kind === 'mean' ? depthsUm.reduce((a, v) => a + v, 0) / depthsUm.length / 1000 : Math.max(...depthsUm) / 1000;
-        const notReached = inWin.some((x) => ((x.r.warn ?? 0) & 1) !== 0);
-        const errorUm = reading.kind === 'mean' ? (reading.mm - depthMm) * 1000 : null;
-        const penVsGaugeUm = (penMm - reading.mm) * 1000;
-        const pass = Math.abs(penVsGaugeUm) <= limitUm && (errorUm === null || Math.abs(errorUm) <= limitUm);
-        const note = pass ? '' : likelyCause(depthMm, rate, errorUm, penVsGaugeUm, notReached, limitUm);
-        const p: VerifyPoint = { depthMm, rate, gaugeMm: reading.mm, gaugeKind: reading.kind, strokes: reading.strokes, penMm, errorUm, penVsGaugeUm, pass, note };
-        points.push(p);
-        ctx.samples.add('verify', label, `gauge ${reading.kind}`, reading.mm, 'mm');
-        ctx.samples.add('verify', label, `pen ${reading.kind}`, penMm, 'mm');
-        ctx.progress(points.length / (depths.length * VERIFY_RATES.length), `${label}: gauge ${reading.mm.toFixed(3)} mm${errorUm === null ? '' : ` (${errorUm >= 0 ? '+' : ''}${errorUm.toFixed(1)} µm)`}`);
+    const order = o.settle?.byDepth
+      ? depths.flatMap((depthMm) => VERIFY_RATES.map((rate) => ({ depthMm, rate })))
+      : VERIFY_RATES.flatMap((rate) => depths.map((depthMm) => ({ depthMm, rate })));
+    for (const { depthMm, rate } of order) {
+      const label = `${depthMm.toFixed(2)} mm at ${rate}/s`;
+      await o.settle?.atRest?.();
+      await ctx.gauge.strokesBegin(label);
+      const runFrom = ctx.clock.now();
+      const maxS = o.settle ? Math.ceil((SETTLE_MS + o.settle.maxMs + WINDOW_MS) / 1000) + 1 : 5;
+      await ctx.run(ctx.client.startRun({ depth: depthMm, rate, maxS }));
+      await ctx.sleep(SETTLE_MS);
+      if (o.settle) await settled(ctx, recs, runFrom, depthMm, o.settle);
+      const fromMs = ctx.clock.now();
+      await ctx.sleep(WINDOW_MS);
+      const toMs = ctx.clock.now();
+      await ctx.run(ctx.client.stopRun());
+      const st = await ctx.run(ctx.client.status());
+      // UNCALIBRATED (or STORAGE_CORRUPT) stays latched in SERVICE until the write: anything else is new
+      if ((st.fault !== 0 && !CAL_FAULTS.includes(FAULT_NAMES[st.fault])) || !st.service) {
+        const log = await ctx.run(ctx.client.getFaults());
+        const last = log.faults[log.faults.length - 1];
+        fail(`verification at ${label}: the pen latched ${FAULT_NAMES[st.fault] ?? st.fault}${last ? ` (${last.ctx})` : ''}: the identified model does not fit this pen in skin — check the cartridge and repeat`);
       }
+      // records that arrived in the window (a record covers the 10 strokes before it)
+      const inWin = recs.filter((x) => x.tMs > fromMs && x.tMs <= toMs + 20);
+      const inRun = recs.filter((x) => x.tMs > runFrom && x.tMs <= toMs + 20);
+      const reading = await ctx.gauge.strokesEnd(label, { fromMs, toMs });
+      const depthsUm = (reading.kind === 'mean' ? inWin : inRun).flatMap((x) => x.r.depths ?? (x.r.depthUm !== undefined ? [x.r.depthUm] : []));
+      if (!depthsUm.length) fail(`verification at ${label}: no telemetry from the pen during the run (link too slow or lost)`);
+      const penMm = reading.kind === 'mean' ? depthsUm.reduce((a, v) => a + v, 0) / depthsUm.length / 1000 : Math.max(...depthsUm) / 1000;
+      const notReached = inWin.some((x) => ((x.r.warn ?? 0) & 1) !== 0);
+      const errorUm = reading.kind === 'mean' ? (reading.mm - depthMm) * 1000 : null;
+      const penVsGaugeUm = (penMm - reading.mm) * 1000;
+      const pass = Math.abs(penVsGaugeUm) <= limitUm && (errorUm === null || Math.abs(errorUm) <= limitUm);
+      const note = pass ? '' : likelyCause(depthMm, rate, errorUm, penVsGaugeUm, notReached, limitUm);
+      const p: VerifyPoint = { depthMm, rate, gaugeMm: reading.mm, gaugeKind: reading.kind, strokes: reading.strokes, penMm, errorUm, penVsGaugeUm, pass, note };
+      points.push(p);
+      ctx.samples.add('verify', label, `gauge ${reading.kind}`, reading.mm, 'mm');
+      ctx.samples.add('verify', label, `pen ${reading.kind}`, penMm, 'mm');
+      ctx.progress(points.length / (depths.length * VERIFY_RATES.length), `${label}: gauge ${reading.mm.toFixed(3)} mm${errorUm === null ? '' : ` (${errorUm >= 0 ? '+' : ''}${errorUm.toFixed(1)} µm)`}`);
     }
   } finally {
     off();

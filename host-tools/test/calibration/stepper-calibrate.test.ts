@@ -103,6 +103,7 @@ test('Hall gain and steps/mm within 2 % of the truth on spread stepper pens; ver
     return `${k.padEnd(14)} mean ${mean.toFixed(3).padStart(8)}  rms ${rms.toFixed(3).padStart(8)}  min ${Math.min(...v).toFixed(3).padStart(8)}  max ${Math.max(...v).toFixed(3).padStart(8)}`;
   }).join('\n'));
   for (const x of rows) {
+    expect(x.deviceS).toBeLessThan(20); // issue 6: at most 20 s of device time with the sim gauge
     expect(Math.abs(x.hallPct)).toBeLessThan(2);
     expect(Math.abs(x.stepsPerMmPct)).toBeLessThan(2);
     expect(Math.abs(x.hallOffsetUm)).toBeLessThan(10);
