@@ -463,8 +463,14 @@ export class Pen {
     // stepper: the cam's ramp is over (voice coil: always)
     const settled = !this.stepDrive || now >= this.stepDrive.settleT;
     // while the cam ramps a block holds no whole strokes: its strokes are reported as sampled
-    // (a sinusoid fit over strokes of changing length lifts them 24-29 µm; `top` keeps the lift)
-    if (!settled) an.corr = 0;
+    // (a sinusoid fit over strokes of changing length lifts them 24-29 µm; `top` keeps the lift),
+    // and the first settled block finds the bottom again from its highest sample (followed through
+    // the ramp it walks back a sample a block while the depth loop integrates the shortfall: a
+    // 76 µm overshoot at 150 strokes/s)
+    if (!settled) {
+      an.corr = 0;
+      an.p = -1;
+    }
     // --- safety first: every check can latch and make safe before anything else runs.
     // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
     // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
