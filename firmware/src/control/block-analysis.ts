@@ -142,33 +142,30 @@ export class BlockAnalysis {
     // the per-stroke mean of the samples at the bottom phase (the comb sum)
     const y0 = cv(c, buf, p) * this.im;
     const lo = buf[p + this.half];
-    let corr: number;
-    {
-      // the means either side (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
-      const yl = cv(c, buf, p + n - 1) * this.im;
-      const yr = cv(c, buf, p + 1) * this.im;
-      // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
-      const ac = (yl + yr - 2 * y0) * this.kc;
-      const as = (yl - yr) * this.ks;
-      const a = Math.sqrt(ac * ac + as * as);
-      corr = a - ac;
-      if (!(ac > 0)) {
-        // no bottom at p: find it again
-        corr = 0;
-        p = -1;
-      } else if (corr > a * this.q1) {
-        // the bottom lies more than half a sample from p: follow it next block; beyond the
-        // neighbours the fit would extrapolate, so at most a sample's worth (a step in the data,
-        // e.g. a sensor failing mid-block, cannot throw it far)
-        if (corr > a * this.q2) corr = a * this.q2;
-        p = (p + (as > 0 ? n - 1 : 1)) % n;
-      }
-      // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples
-      // per stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
-      if (corr > this.cap) corr = this.cap;
-      this.p = p;
-      this.corr = corr;
+    // the means either side (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
+    const yl = cv(c, buf, p + n - 1) * this.im;
+    const yr = cv(c, buf, p + 1) * this.im;
+    // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
+    const ac = (yl + yr - 2 * y0) * this.kc;
+    const as = (yl - yr) * this.ks;
+    const a = Math.sqrt(ac * ac + as * as);
+    let corr = a - ac;
+    if (!(ac > 0)) {
+      // no bottom at p: find it again
+      corr = 0;
+      p = -1;
+    } else if (corr > a * this.q1) {
+      // the bottom lies more than half a sample from p: follow it next block; beyond the
+      // neighbours the fit would extrapolate, so at most a sample's worth (a step in the data,
+      // e.g. a sensor failing mid-block, cannot throw it far)
+      if (corr > a * this.q2) corr = a * this.q2;
+      p = (p + (as > 0 ? n - 1 : 1)) % n;
     }
+    // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples
+    // per stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
+    if (corr > this.cap) corr = this.cap;
+    this.p = p;
+    this.corr = corr;
     this.hi = hi;
     this.lo = lo;
     this.mean = y0 + corr;
