@@ -1,5 +1,6 @@
 import { VoiceCoilDepthController, NOMINAL_SUPPLY_V } from '../src/control/voice-coil-depth';
 import { StrokeModel } from '../src/control/calibration';
+import { strokesPerBlock } from '../src/control/block-analysis';
 
 const model: StrokeModel = { rates: [50, 100, 150], gain: [3.6, 2.8, 2.1], offset: [-0.8, -0.8, -0.8], push: 0.45 };
 const gainsFor = (_a: number) => ({ kp: 0.05, ki: 0.7 });
@@ -54,6 +55,31 @@ describe('VoiceCoilDepthController', () => {
       expect(Math.max(...strokes.slice(1))).toBeLessThan(set + 0.005); // the first stroke has its own margin
       expect(Math.abs(strokes[3 * k] - set)).toBeLessThan(0.02);
     }
+  });
+
+  // HIL (preset-switching.yaml): density (1.0 mm, 120/s) to scar (1.3 mm, 90/s) while running
+  // put a stroke 67 µm deep: the stroke clock restarts at a new rate, and that block's first
+  // stroke (0.14 mm short) pulled the block's mean short, which ki 1.18 then corrected in full
+  it('after a rate change while running, the first block corrects from its last stroke, as the soft start does', () => {
+    const c = new VoiceCoilDepthController(model, 0, 1.18);
+    c.configure(1.0, 2.0, 150);
+    let duty = c.start(7.4);
+    for (let b = 0; b < 20; b++) { const d = plant(duty, 7.4, 150, 0.15); duty = c.update(d, 7.4, d); }
+    // retune to a new depth and rate at a block's end (pen.ts applySetpoints)
+    c.configure(1.3, 2.0, 100);
+    duty = c.retuneDuty(7.4);
+    const k = strokesPerBlock(100, true);
+    const strokes: number[] = [];
+    for (let b = 0; b < 8; b++) {
+      const steady = plant(duty, 7.4, 100, 0.15);
+      const block: number[] = [];
+      for (let j = 0; j < k; j++) block.push(steady - (b === 0 && j === 0 ? 0.14 : 0));
+      strokes.push(...block);
+      duty = c.update(block.reduce((a, x) => a + x, 0) / k, 7.4, block[k - 1]);
+    }
+    // the loop closes from below on the steady strokes: no stroke beyond the setpoint
+    expect(Math.max(...strokes)).toBeLessThan(1.3 + 0.005);
+    expect(Math.abs(strokes[strokes.length - 1] - 1.3)).toBeLessThan(0.005);
   });
 
   it('never commands more than the drive that reaches the hard limit in air', () => {

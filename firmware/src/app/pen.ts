@@ -501,9 +501,9 @@ export class Pen {
     // --- control
     let inSkin = true;
     if (vc) {
-      // the soft start's first correction (the first block) measures the block's last stroke: its
-      // sample at the bottom phase, lifted by the mean stroke's fit
-      this.drive = vc.update(meanMm, supply, nb > 1 ? meanMm : (buf[an.at + SAMPLES_PER_BLOCK - an.n] + an.corr - this.z) * this.g);
+      // the first correction after the stroke clock (re)started (a run's first block, the first at a
+      // new rate) measures the block's last stroke: its sample at the bottom phase, lifted by the mean stroke's fit
+      this.drive = vc.update(meanMm, supply, vc.firstStep ? (buf[an.at + SAMPLES_PER_BLOCK - an.n] + an.corr - this.z) * this.g : meanMm);
       inSkin = vc.inSkin;
       if (!this.retunePending) io.strokeDuty(this.drive);
     } else if (this.cam) this.stepperBlock(meanMm, settled);

@@ -46,8 +46,12 @@ export class VoiceCoilDepthController {
   private u = 0;
   private saturatedBlocks = 0;
   private blocksRun = 0;
-  /** the next update is the soft start's first correction */
-  private firstStep = false;
+  /**
+   * The next update is a first correction after the stroke clock (re)started: a run's soft start,
+   * or a new rate while running. The first stroke after a restart is the actuator's step response,
+   * not the steady stroke (at 120 -> 90 /s it fell 0.14 mm short), so that block's mean misleads.
+   */
+  firstStep = false;
   /** the last block's verdicts: the needle met skin; the depth is short with the drive at its limit */
   inSkin = false;
   notReached = false;
@@ -68,6 +72,8 @@ export class VoiceCoilDepthController {
   /** New setpoint, limit or rate: recompute the per-operating-point terms once, not per block. */
   configure(setMm: number, limitMm: number, rate: number): void {
     if (this.blocksRun > 3) this.learned[this.bin] = this.integ;
+    // a new rate restarts the stroke clock: its first block is corrected as the soft start's is
+    if (rate !== this.rate) this.firstStep = true;
     this.setMm = Math.min(setMm, limitMm);
     this.limitMm = limitMm;
     this.rate = rate;
@@ -112,10 +118,11 @@ export class VoiceCoilDepthController {
   /**
    * One block measured at `peakMm` (the mean of its strokes) while driven at the previous
    * output: the next block's duty (sets inSkin and notReached). `settledMm`, the block's last
-   * stroke, is the one least touched by a transient (the first stroke from rest is deeper or
-   * shallower than the steady stroke, by rate): the soft start's first correction uses it,
-   * with a gain of at most 1 (a ki above 1 overshot the soft start's step by 50–60 µm at
-   * 1.5 mm), so the loop closes from below. Runs every block: kept short.
+   * stroke, is the one least touched by a transient (the first stroke from rest, or after a
+   * rate change, is deeper or shallower than the steady stroke, by rate): the first correction
+   * after the stroke clock (re)started (firstStep) uses it, with a gain of at most 1 (a ki above
+   * 1 overshot the soft start's step by 50–60 µm at 1.5 mm), so the loop closes from below.
+   * Runs every block: kept short.
    */
   update(peakMm: number, supplyV: number, settledMm: number): number {
     // what the needle would have reached in air with the drive it had
