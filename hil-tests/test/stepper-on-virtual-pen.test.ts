@@ -13,6 +13,7 @@ import { connectSimPen } from '@stipple/host-tools/sim/connect-sim-pen';
 import type { SimPenConnection } from '@stipple/host-tools/sim/connect-sim-pen';
 import { FIRMWARE_BUNDLE } from '@stipple/host-tools/sim/virtual-pen';
 import { stepperCalibrationOnSim } from '../support/stepper-calibration';
+import type { TelemetryRecord } from '@stipple/protocol';
 
 const bundle = readFileSync(FIRMWARE_BUNDLE, 'latin1');
 
@@ -160,13 +161,38 @@ describe('stepper variant on the virtual pen', () => {
     await link.run(client.leaveService());
     await link.run(client.setConfig({ preset: 1, depth: 1.4, rate: 150 }));
     hw.conditions.setSkin('scar');
+    await link.run(client.subscribeTelemetry({ every: 12, perStroke: true }));
+    const tlm: { t: number; r: TelemetryRecord }[] = [];
+    const off = client.onTelemetry((r) => tlm.push({ t: link.now, r }));
     const t0 = link.now;
     hw.handset.press('BTN_RUN', 80);
     await link.advance(2.5);
+    off();
+    await link.run(client.unsubscribeTelemetry());
     // no shallow dot while the stage moves (the cam waits, parked): every stroke out of the cartridge is at depth
     const out = hw.gauge.strokes(t0).filter((s) => s.bottomMm > 0);
     expect(out.length).toBeGreaterThan(100);
     for (const s of out) expect(Math.abs(s.bottomMm - 1.4)).toBeLessThanOrEqual(0.03);
+    // telemetry while the stage travels and the cam ramps too: until the run's first record of
+    // strokes, records that report no stroke (no depth, drive, in-skin, count or per-stroke
+    // depths) with the cam's rate (parked 0, the probe's 19/s, the set rate once it turns);
+    // then only records of strokes. From the press on, one at least every housekeeping tick
+    // (12 strokes at 150/s: 0.08 s; the tick: 0.125 s). Before: none for ~1 s.
+    const k = tlm.findIndex((x) => x.r.depthUm !== undefined);
+    const early = tlm.slice(0, k);
+    expect(early.length).toBeGreaterThan(3);
+    expect(tlm.slice(k).every((x) => x.r.depthUm !== undefined && x.r.n === 12)).toBe(true);
+    const firstOut = out[0]!.time;
+    for (const { t, r } of early) {
+      expect([r.n, r.inSkin, r.duty, r.depths]).toEqual([undefined, undefined, undefined, undefined]);
+      expect([r.setUm, r.state]).toEqual([1400, 3]); // RUNNING
+      expect(t < firstOut ? r.rate === 0 || r.rate === 19 : r.rate === 150).toBe(true);
+    }
+    let prev = t0;
+    for (const x of tlm) {
+      expect(x.t - prev).toBeLessThanOrEqual(0.2);
+      prev = x.t;
+    }
     hw.handset.removeCartridge();
     await link.advance(0.05);
     expect((await link.run(client.status())).state).toBe('FAULT');

@@ -111,6 +111,8 @@ export const TLM_FIELDS = ['t', 'setUm', 'depthUm', 'rate', 'duty', 'mA', 'dC', 
 export const TLM_MIN = [0, 0, -2000, 0, 0, 0, -400, 0, 0, 0, 0, 1];
 export const TLM_MAX = [4294967295, 2000, 4000, 200, 1000, 20000, 1500, 15, 255, 255, 1000, 1000];
 export const TLM_ALL = 4095;
+/** Fields only a measured stroke gives (depthUm, duty, inSkin, n): a record made before the strokes (a stepper's stage travel) leaves them out, and its per-stroke depths. */
+export const TLM_STROKE_FIELDS = 3092;
 /** Per-stroke depth range, µm (the needle's mechanical travel, docs/hardware.md). */
 export const TLM_DEPTH_MIN_UM = -2000;
 export const TLM_DEPTH_MAX_UM = 4000;

@@ -2,7 +2,7 @@
 // depths, the smallest allowed record, 150 strokes/s) stays within 5 kB/s on the link.
 import { encodeFrameJson, checkEvent } from '../src/envelope';
 import { encodeEventPacket } from '../src/packet';
-import { RATE_MAX, SEQ_MAX, TLM_ALL, TLM_BUDGET_BPS, TLM_EVERY_MAX, TLM_EVERY_MIN, TLM_FIELDS, TLM_MAX, TLM_MIN, TLM_DEPTH_MIN_UM } from '../src/limits';
+import { RATE_MAX, SEQ_MAX, TLM_ALL, TLM_BUDGET_BPS, TLM_EVERY_MAX, TLM_EVERY_MIN, TLM_FIELDS, TLM_MAX, TLM_MIN, TLM_DEPTH_MIN_UM, TLM_STROKE_FIELDS } from '../src/limits';
 import { decodeTelemetry, encodeTelemetry, telemetryMask } from '../src/telemetry';
 
 /** The widest text of each field's value. */
@@ -39,4 +39,8 @@ test('records round-trip and validate; field selection and bad records', () => {
   expect(() => decodeTelemetry([mask, 1000, 790, 10, 5])).toThrow(RangeError);
   expect(() => decodeTelemetry([mask, 1000, 99999, 10])).toThrow(RangeError);
   expect(() => telemetryMask(['nope'])).toThrow(RangeError);
+});
+
+test('the fields a record without strokes leaves out are those of measured strokes', () => {
+  expect(TLM_STROKE_FIELDS).toBe(telemetryMask(['depthUm', 'duty', 'inSkin', 'n']));
 });

@@ -15,7 +15,7 @@ import { StepperDrive, createStepperDrive, SEQ_TURNING } from './stepper-drive';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
-import { TLM_DEPTH_MIN_UM } from '@stipple/protocol/limits';
+import { TLM_DEPTH_MIN_UM, TLM_STROKE_FIELDS } from '@stipple/protocol/limits';
 
 /** The words of a setpoint past the hard limit, written once (the host's replies say it too). */
 export const BEYOND_LIMIT = ' mm is beyond the hard limit ';
@@ -79,9 +79,10 @@ export interface PenEvents {
   state?(state: number, fault: number): void;
   /**
    * A telemetry record (when subscribed): `values` in the protocol's TLM_FIELDS order (the
-   * array is reused), `depths` each stroke's bottom in µm when per-stroke depths are asked for.
+   * array is reused), `depths` each stroke's bottom in µm when per-stroke depths are asked for,
+   * `omit` a mask of fields left out (TLM_STROKE_FIELDS: no stroke was measured).
    */
-  telemetry?(values: number[], depths: number[] | undefined): void;
+  telemetry?(values: number[], depths: number[] | undefined, omit?: number): void;
   /** a fault latched: code, seconds since boot, context */
   fault?(code: number, t: number, ctx: string): void;
   /** warnings changed */
@@ -176,6 +177,8 @@ export class Pen {
   private tick = 0;
   private tempEst = THERMAL.ambientC;
   private telCount = 0;
+  /** stepper: when the last record before the run's strokes went out, s (0: a run's first goes at its first tick; Infinity: strokes reported) */
+  private tlmT = 0;
   /** where the needle rests with the drive off (the Hall at the start of the run), mm */
   private restMm = 0;
   private probeTimer = 0;
@@ -356,6 +359,7 @@ export class Pen {
     this.stillBlocks = 0;
     // a telemetry record covers strokes of this run only (a partial one from the last run is dropped)
     this.telCount = 0;
+    this.tlmT = 0;
     this.strokeUm = [];
     this.counters.running = true;
     this.saveCounters();
@@ -399,7 +403,6 @@ export class Pen {
     this.blockM = strokesPerBlock(rate, !!this.vc);
     this.setMm = depth;
     this.tlm[1] = Math.round(depth * 1000);
-    this.tlm[3] = rate;
     // the per-block checks compare raw samples with thresholds worked out here (and at a new coil temperature)
     this.limitMm = limit;
     this.hallFactors();
@@ -646,7 +649,7 @@ export class Pen {
     const rough = this.an.roughness(buf);
     this.noisyBlocks = rough > LIMITS.hallRoughRaw && this.io.driveKind !== 'bench' ? this.noisyBlocks + 1 : 0;
     if (this.noisyBlocks < LIMITS.noisyChecks) return false;
-    sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS second difference');
+    sup.latch(FAULT.SENSOR_RANGE, now, 'hall noisy: ' + (rough / 65535).toFixed(3) + ' FS RMS 2nd diff');
     return true;
   }
 
@@ -658,7 +661,7 @@ export class Pen {
     const period = this.io.indexPeriod();
     if (!settled) return;
     if (period > CAM_SLIP_RATIO * cam.period()) {
-      this.supervisor.latch(FAULT.STALL, this.io.now(), 'cam slipping: ' + (cam.lobes / period).toFixed(1) + ' strokes/s of ' + this.rateNow);
+      this.supervisor.latch(FAULT.STALL, this.io.now(), 'cam slipping: ' + (cam.lobes / period).toFixed(1) + '/s of ' + this.rateNow);
       return;
     }
     // the cam drives the needle positively: skin does not change the stroke's shape, so the
@@ -682,22 +685,47 @@ export class Pen {
     const tc = this.telCount + m;
     this.telCount = tc;
     if (tc < this.telemetryEvery || !this.handlers.telemetry) return;
-    // setUm and rate (v[1], v[3]) are set with the setpoints
-    const v = this.tlm;
+    // setUm (v[1]) is set with the setpoints
+    const v = this.stamp(now);
     const a = this.amps;
-    v[0] = Math.round(now * 1000) >>> 0;
+    v[3] = this.rateNow;
     v[2] = Math.max(TLM_DEPTH_MIN_UM, Math.round(this.measMm * 1000));
     v[4] = Math.round(this.drive * 1000);
     v[5] = Math.round((a < 0 ? -a : a) * 1000); // mA is a magnitude (0..20000): braking current flows backwards
+    v[10] = inSkin ? tc : 0;
+    v[11] = tc;
+    this.telCount = 0;
+    this.tlmT = Infinity; // strokes reported: no more records without them this run
+    this.handlers.telemetry(v, this.telemetryPerStroke ? su : undefined);
+    this.strokeUm = []; // a new array: Espruino cannot assign .length
+  }
+
+  /**
+   * Stepper, running before the run's first record of strokes (the stage travels, the cam is
+   * probed or parks, then ramps: 0.3–1.6 s, docs/control.md): a record of what is known, once
+   * `telemetryEvery` strokes at the set rate would have taken (at the housekeeping tick's pace).
+   * It reports no stroke: the depth, the drive, in-skin and the stroke count are left out (the
+   * ramp's strokes come in the first record of strokes); the rate is the cam's (parked 0, the
+   * probe's, the set rate once it turns).
+   */
+  private preStrokeRecord(now: number): void {
+    const sd = this.stepDrive;
+    if (!sd || !this.handlers.telemetry || now - this.tlmT < this.telemetryEvery / this.rateNow) return;
+    this.tlmT = now;
+    const v = this.stamp(now);
+    v[3] = sd.phase === SEQ_TURNING ? this.rateNow : sd.phase ? Math.round(CAM_START_HZ / sd.lobe) : 0;
+    this.handlers.telemetry(v, undefined, TLM_STROKE_FIELDS);
+  }
+
+  /** The fields every record carries (t, dC, state, fault, warn), now, into the reused record. */
+  private stamp(now: number): number[] {
+    const v = this.tlm;
+    v[0] = Math.round(now * 1000) >>> 0;
     v[6] = Math.round(this.tempC * 10);
     v[7] = this.supervisor.penState;
     v[8] = this.supervisor.latchedFault;
     v[9] = this.warn;
-    v[10] = inSkin ? tc : 0;
-    v[11] = tc;
-    this.telCount = 0;
-    this.handlers.telemetry(v, this.telemetryPerStroke ? su : undefined);
-    this.strokeUm = []; // a new array: Espruino cannot assign .length
+    return v;
   }
 
   /**
@@ -798,6 +826,7 @@ export class Pen {
         this.runStart = now;
         this.saveCounters();
       }
+      this.preStrokeRecord(now);
     } else if ((this.tick & 7) === 0) {
       const v = this.io.supplyV();
       const low = v < LIMITS.lowBatteryV ? WARN.LOW_BATTERY : 0;

@@ -205,11 +205,12 @@ export class Dispatcher {
 
   /**
    * Send a telemetry record if subscribed. `values` holds every TLM_FIELDS value in order
-   * (integers: see limits.ts); `depths` the per-stroke measured depths (µm), sent if asked for.
+   * (integers: see limits.ts); `depths` the per-stroke measured depths (µm), sent if asked for;
+   * `omit` a mask of fields left out (nothing is sent when none of the subscribed remain).
    * A caller may reuse its arrays.
    */
-  telemetry(values: number[], depths?: number[]): void {
-    const m = this.tlmMask;
+  telemetry(values: number[], depths?: number[], omit?: number): void {
+    const m = this.tlmMask & ~(omit as number); // ~undefined is -1: nothing left out
     if (!m) return;
     let r: any[];
     if (m === TLM_ALL) {

@@ -2,7 +2,7 @@
 // busy, events and telemetry, errors from handlers.
 import { createHmac } from 'node:crypto';
 import { encodeFrameJson, checkReply, checkEvent } from '@stipple/protocol/envelope';
-import { REQUEST_FLAGS, TLM_ALL, TLM_FIELDS, PROTOCOL_VERSION } from '@stipple/protocol/limits';
+import { REQUEST_FLAGS, TLM_ALL, TLM_FIELDS, TLM_STROKE_FIELDS, PROTOCOL_VERSION } from '@stipple/protocol/limits';
 import { REQUEST_IDS } from '@stipple/protocol/schemas';
 import { decodeTelemetry } from '@stipple/protocol/telemetry';
 import { requestFlags } from '@stipple/firmware/proto/dispatcher';
@@ -161,6 +161,21 @@ test('events and telemetry are framed, CRC-checked and schema-valid', () => {
   d.handleFrame(req('tlmUnsub', 3));
   d.telemetry(values);
   expect(out).toHaveLength(8);
+});
+
+test('a record made before any stroke leaves out the stroke fields (and the per-stroke depths); none left: nothing sent', () => {
+  const { d, out } = makeDispatcher();
+  const values = [123456, 1200, 0, 0, 0, 0, 365, 3, 0, 0, 0, 0];
+  d.handleFrame(req('tlmSub', 1, { every: 12, perStroke: true }));
+  d.telemetry(values, undefined, TLM_STROKE_FIELDS);
+  const pk = last(out);
+  expect(pk.i).toBe('tlm');
+  expect(checkEvent(pk.i, pk.body).ok).toBe(true);
+  expect(decodeTelemetry(pk.body)).toEqual({ t: 123456, setUm: 1200, rate: 0, mA: 0, dC: 365, state: 3, fault: 0, warn: 0 });
+  d.handleFrame(req('tlmSub', 2, { every: 12, fields: ['depthUm', 'n'] }));
+  const before = out.length;
+  d.telemetry(values, undefined, TLM_STROKE_FIELDS);
+  expect(out).toHaveLength(before);
 });
 
 test('a reply too long for one packet becomes INTERNAL', () => {

@@ -34,17 +34,20 @@ export class TelemetryWindow {
     this.strokes += n;
     this.dots += r.inSkin ?? 0;
     if (r.setUm !== undefined) this.setUm = r.setUm;
-    if (r.rate !== undefined) this.rateSet = r.rate;
+    // a record without strokes (a stepper's stage travel before its first stroke record) carries
+    // the cam's rate then (0 while parked), not the strokes' set rate
+    if (r.rate !== undefined && n > 0) this.rateSet = r.rate;
     if (r.warn !== undefined) this.warn = r.warn;
     if (r.t !== undefined) {
-      // a record's strokes happened since the previous record; a gap longer than a record
-      // could take is a pause between runs, not part of the rate
+      // a record's strokes happened since the previous record of strokes; a gap longer than a
+      // record could take is a pause between runs, not part of the rate, nor is the time since a
+      // record without strokes (the cam may have turned for part of it only)
       const dt = this.lastPenMs === undefined ? Infinity : r.t - this.lastPenMs;
       if (dt > 0 && dt <= MAX_RECORD_GAP_MS && n > 0) {
         this.spanStrokes += n;
         this.spanMs += dt;
       }
-      this.lastPenMs = r.t;
+      this.lastPenMs = n > 0 ? r.t : undefined;
     }
     const set = r.setUm ?? 0;
     for (const d of r.depths ?? []) {

@@ -34,3 +34,16 @@ test('rate from the records\' pen times, depth against the setpoint over every s
   expect(c.depthRmsErrMm).toBeCloseTo(0.1, 6);
   expect(c.depthMaxErrMm).toBeCloseTo(0.1, 6);
 });
+
+test('records without strokes (a stepper\'s stage travel) count as records only: no strokes, no rate span, no set rate', () => {
+  const w = new TelemetryWindow(0);
+  const none = (t: number, rate: number) => ({ t, setUm: 1000, rate, dC: 300, state: 3, fault: 0, warn: 0 });
+  for (let k = 0; k < 6; k++) w.add(none(125 * k, 0));
+  w.add(none(750, 120)); // the cam turns: its first strokes come with the next record
+  w.add(rec(875, Array(21).fill(1000)));
+  w.add(rec(1050, Array(21).fill(1000)));
+  // the span runs from the first record of strokes: 21 strokes in 175 ms (not 21 since 750 ms or 42 since 0)
+  expect(w.close(1100, 'RUNNING', 0)).toMatchObject({ records: 9, strokes: 42, dots: 42, rate: 120, rateSet: 120, depthMeanMm: 1 });
+  w.add(none(1200, 0));
+  expect(w.close(2000, 'RUNNING', 0)).toMatchObject({ records: 1, strokes: 0, rateSet: null, depthMeanMm: null });
+});
