@@ -209,6 +209,8 @@ export function generateProtocolDoc(): string {
   const bps = Math.round((pkt.length * L.RATE_MAX) / L.TLM_EVERY_MIN);
   p(`A record covers \`every\` strokes, ${L.TLM_EVERY_MIN} … ${L.TLM_EVERY_MAX}. Worst case (all fields at their widest, per-stroke depths, every = ${L.TLM_EVERY_MIN}, ${L.RATE_MAX} strokes/s): ${pkt.length} bytes per packet, **${bps} B/s**, within the ${L.TLM_BUDGET_BPS} B/s budget (checked by protocol/test/telemetry.test.ts). Every stroke's depth is reported.`);
   p();
+  p(`A record that reports no stroke leaves out the fields only measured strokes give (${L.TLM_FIELDS.filter((_, k) => L.TLM_STROKE_FIELDS & (1 << k)).map((f) => `\`${f}\``).join(', ')}: \`TLM_STROKE_FIELDS\` = ${L.TLM_STROKE_FIELDS}) and the per-stroke depths. A stepper pen sends such records while it runs before the run's first record of strokes (its stage travels to the depth with the cam parked, the first run after boot probes the cam's phase, then the cam ramps: 0.3–1.6 s after the start), one per \`every\` strokes' time at the set rate, at most one per housekeeping tick (8 Hz). Their \`rate\` is the cam's: 0 while it is parked, the probe's while it probes, the set rate once it turns; the ramp's strokes come in the first record of strokes. A subscription to none of the remaining fields gets none of these records.`);
+  p();
   p('Example body: `' + JSON.stringify(encodeTelemetry([812345, 1200, 1187, 120, 640, 850, 365, 3, 0, 0, 9, 10], 0b10000000111, [1180, 1190, 1185, 1192, 1187, 1186, 1179, 1190, 1188, 1183])) + '` (t, setUm, depthUm, n, per-stroke depths).');
   p();
   p('## Error replies');
