@@ -14,12 +14,11 @@
 // contraction of the depth error) over every rate's λ and ρ ∈ RHO_RANGE.
 import type { ActuatorModel } from './actuator-model';
 import { simulateStrokes } from './stroke-simulation';
+// the firmware's own block length (a copy here went stale once the firmware's changed)
 import { strokesPerBlock } from '@stipple/firmware/control/block-analysis';
 
 /** Slope of depth vs drive relative to the in-air model: scar tissue (~0.8) with a 25 % margin, up to model error +10 %. */
 export const RHO_RANGE = [0.6, 0.8, 1.0, 1.1];
-/** Strokes per control block at a rate: the firmware's own (a copy here went stale once the firmware's changed); `coil` for the voice coil's. */
-export { strokesPerBlock };
 
 export interface GainDerivation {
   kp: number;

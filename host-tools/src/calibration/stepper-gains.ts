@@ -16,7 +16,7 @@
 // magnitude over every rate's λ, for every move the law makes (2…40 steps: λ falls as a move
 // takes longer), and ρ over the identified model's uncertainty.
 import { MAX_STAGE_STEPS_PER_BLOCK, STAGE_DEADBAND_STEPS } from '@stipple/firmware/control/stage-depth';
-import { strokesPerBlock } from './gains';
+import { strokesPerBlock } from '@stipple/firmware/control/block-analysis';
 
 /** The firmware's stage pulses (firmware/src/hal/espruino-io.ts STAGE_PULSE_MS, STAGE_CHUNK_STEPS; the next chunk 1 ms after a chunk's pulses). */
 export const STAGE_DRIVE = { pulseMs: 0.16, chunkSteps: 16, chunkGapMs: 1 };
