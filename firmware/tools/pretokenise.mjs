@@ -45,15 +45,3 @@ export function pretokenise(code) {
   }
   return out;
 }
-
-/** The text again, for tools that read the code (a byte >= 128 is a token: the input was ASCII). */
-export function detokenise(code) {
-  const names = new Map([...TOKEN_BYTES].map(([t, b]) => [b, t]));
-  let out = '';
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    const t = c >= 128 ? names.get(c) : undefined;
-    out += t === undefined ? code[i] : ' ' + t + ' ';
-  }
-  return out;
-}
