@@ -140,11 +140,12 @@ export class BlockAnalysis {
     } else for (let i = p; i < SAMPLES_PER_BLOCK; i += n) if (buf[i] > hi) hi = buf[i];
     this.at = p;
     // the per-stroke mean of the samples at the bottom phase (the comb sum)
-    const y0 = cv(c, buf, p) * this.im;
+    const im = this.im;
+    const y0 = cv(c, buf, p) * im;
     const lo = buf[p + this.half];
     // the means either side (the comb sum wraps around the block: offset p + n − 1 is phase p − 1)
-    const yl = cv(c, buf, p + n - 1) * this.im;
-    const yr = cv(c, buf, p + 1) * this.im;
+    const yl = cv(c, buf, p + n - 1) * im;
+    const yr = cv(c, buf, p + 1) * im;
     // the mean stroke near its bottom: y_k = C + A·cos(φ + k·h), k = -1, 0, 1
     const ac = (yl + yr - 2 * y0) * this.kc;
     const as = (yl - yr) * this.ks;
@@ -163,7 +164,8 @@ export class BlockAnalysis {
     }
     // a real bottom sampled half a sample off its vertex gains at most ≈ 11 µm at 24 samples
     // per stroke: never more than 0.003 FS (≈ 17 µm) above the samples there (cap)
-    if (corr > this.cap) corr = this.cap;
+    const cap = this.cap;
+    if (corr > cap) corr = cap;
     this.p = p;
     this.corr = corr;
     this.hi = hi;
@@ -171,7 +173,6 @@ export class BlockAnalysis {
     this.mean = y0 + corr;
     // the deepest stroke shares the phase and is larger: its fit scales with its swing (and is
     // capped as well: a stroke of the limit's 3.2 mm swing gains at most ≈ 14 µm)
-    const cap = this.cap;
     const lift = y0 > lo ? (corr * (hi - lo)) / (y0 - lo) : 0;
     this.top = hi + (lift < cap ? lift : cap);
   }
