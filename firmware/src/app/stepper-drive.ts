@@ -127,10 +127,10 @@ export function createStepperDrive(io: PenIo, owner: StepperHost) {
       this.settleT = io.now() + (sm > cm ? sm : cm) / 1000 + 2 * blockS;
     }
 
-    /** One block while turning: the depth loop moves the stage, the speed loop trims the STEP frequency (once settled). */
-    block(meanMm: number, period: number, settled: boolean): void {
+    /** One settled block while turning (the pen's caller waits for settleT): the depth loop moves the stage, the speed loop trims the STEP frequency. */
+    block(meanMm: number, period: number): void {
       const io = this.io;
-      if (this.phase !== SEQ_TURNING || !settled) return;
+      if (this.phase !== SEQ_TURNING) return;
       const pos = io.stagePos();
       const next = (this.stageCtl as StageDepthController).update(meanMm, pos);
       if (next !== pos) io.stageMove(next - pos);
@@ -230,9 +230,10 @@ export function createStepperDrive(io: PenIo, owner: StepperHost) {
       if (d < 0) d += this.lobe;
       // the probe, and a cam to be parked, turn only at home: there the needle cannot leave the cartridge
       const probe = !(at === at);
-      if ((probe || (d > PARK_TOL_STEPS && d < this.lobe - PARK_TOL_STEPS)) && pos) return void io.stageMove(-pos);
+      const unparked = d > PARK_TOL_STEPS && d < this.lobe - PARK_TOL_STEPS;
+      if ((probe || unparked) && pos) return void io.stageMove(-pos);
       if (probe) return this.probe();
-      if (d > PARK_TOL_STEPS && d < this.lobe - PARK_TOL_STEPS) return this.park();
+      if (unparked) return this.park();
       const target = (this.stageCtl as StageDepthController).target();
       if (pos !== target) return void io.stageMove(target - pos);
       // the stage stands at the run's position, the cam at its retracted phase: ramp up (the soft start)
