@@ -482,7 +482,7 @@ export class Pen {
     if (an.top > this.rawLimit) return this.trip(FAULT.DEPTH_LIMIT, now);
     // the needle does not travel, or the sensor is frozen (noTravel tells them apart); a
     // stepper's block spans half a lobe or more from its first, ramp or not: its travel shows at once
-    if (hi - lo < this.rawTravel && nb > 1 && this.noTravel(settled || !!this.stepDrive, buf)) return;
+    if (hi - lo < this.rawTravel && nb > 1) return this.noTravel(buf);
     this.stillBlocks = 0;
     if (this.hostRun && now - this.lastHeartbeat > HEARTBEAT_TIMEOUT_S) return this.trip(FAULT.LINK_LOST, now);
     const supply = io.supplyV();
@@ -561,34 +561,26 @@ export class Pen {
   }
 
   /**
-   * The needle did not travel in a block (true: onBlock ends here). A frozen sensor (every
-   * sample of the block within one 12-bit step: a live one shows its noise) is SENSOR_STUCK. Before the stepper has
-   * settled (its cam ramping) the block goes on. Stepper: the cam stalled (STALL). Voice coil:
+   * The needle did not travel in a block (onBlock ends there). A frozen sensor (every
+   * sample of the block within one 12-bit step: a live one shows its noise) is SENSOR_STUCK. Stepper
+   * (ramping or not): the cam stalled (STALL). Voice coil:
    * why is in the coil current across one stroke (open coil, shorted coil or jam: docs/safety.md
    * H4–H6, probeCurrent), which latches within that stroke; the loop learns nothing from such a
    * block.
    */
-  private noTravel(settled: boolean, buf: Uint16Array): boolean {
+  private noTravel(buf: Uint16Array): void {
     const an = this.an;
     const now = this.io.now();
-    if (Math.max.apply(null, buf as any) - Math.min.apply(null, buf as any) < 16) {
-      this.trip(FAULT.SENSOR_STUCK, now);
-      return true;
-    }
-    if (!settled) {
-      this.stillBlocks = 0;
-      return false;
-    }
+    if (Math.max.apply(null, buf as any) - Math.min.apply(null, buf as any) < 16) return this.trip(FAULT.SENSOR_STUCK, now);
     const still = ++this.stillBlocks;
     if (this.cam) {
       if (still > 1) this.trip(FAULT.STALL, now);
-      return true;
+      return;
     }
     // a sensor freezing mid-block looks like this for one block, then reads frozen (SENSOR_STUCK):
     // the coil current is probed across the next stroke at once, and judged on a second such block
     if (still === 1) this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
     else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, now, this.probeWhy);
-    return true;
   }
 
   /**
@@ -666,7 +658,7 @@ export class Pen {
     }
     // the cam drives the needle positively: skin does not change the stroke's shape, so the
     // Hall cannot tell skin from air and every stroke counts as a dot (docs/control.md)
-    (this.stepDrive as StepperDrive).block(meanMm, period, settled);
+    (this.stepDrive as StepperDrive).block(meanMm, period);
     this.drive = stage.level(this.io.stagePos());
   }
 
