@@ -67,6 +67,24 @@ function run(io: FakeIo, pen: Pen, seconds: number, errMm = 0): void {
   }
 }
 
+/** Until the cam turns past its start rate (the stage's move, the ramp): a host's run sends heartbeats meanwhile. */
+function untilTurning(io: FakeIo, pen?: Pen): void {
+  for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) {
+    io.advance(0.01);
+    if (pen) pen.heartbeat();
+  }
+}
+
+/** SERVICE entered, a host's run at `depth` (120/s) asked, probed and turning. */
+function startServiceRun(pen: Pen, io: FakeIo, depth: number): void {
+  expect(pen.enterService()).toBe('');
+  io.advance(0.06);
+  expect(pen.startHostRun(depth, 120, 30, false)).toBe('');
+  io.advance(0.02);
+  probe(io, 40, -0.4, pen);
+  untilTurning(io, pen);
+}
+
 /** From boot to the cam turning at the run's depth. */
 function startRun(pen: Pen, io: FakeIo, depth = 1.0, rate = 120): void {
   pen.prefs.depth = depth;
@@ -76,7 +94,7 @@ function startRun(pen: Pen, io: FakeIo, depth = 1.0, rate = 120): void {
   io.advance(0.02);
   probe(io);
   io.advance(0.05); // the park
-  for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) io.advance(0.01); // the stage's move
+  untilTurning(io); // the stage's move
 }
 
 describe('stepper pen: start sequence', () => {
@@ -100,7 +118,7 @@ describe('stepper pen: start sequence', () => {
     // (it parks 3 steps past the lobe's minimum)
     const d = (((p.at - (bottomField + LOBE / 2 + 3)) % LOBE) + LOBE) % LOBE;
     expect(Math.min(d, LOBE - d)).toBeLessThan(2);
-    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) io.advance(0.01);
+    untilTurning(io);
     expect(io.stageSteps).toBe(Math.round((1.2 + 0.4) * 1600)); // the whole way, no soft-start margin
     expect(io.camFreq).toBeCloseTo(16000, 6);
     expect(io.camWhileStageMoving).toBe(false);
@@ -108,15 +126,7 @@ describe('stepper pen: start sequence', () => {
 
   it('a run asked while the stage homes (SERVICE left mid-run, entered again) starts only once it is home', () => {
     const { pen, io } = makeStepper();
-    expect(pen.enterService()).toBe(''); // entering SERVICE homes the stage too
-    io.advance(0.06);
-    expect(pen.startHostRun(1.8, 120, 30, false)).toBe('');
-    io.advance(0.02);
-    probe(io, 40, -0.4, pen);
-    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) {
-      io.advance(0.01);
-      pen.heartbeat();
-    }
+    startServiceRun(pen, io, 1.8); // entering SERVICE homes the stage too
     run(io, pen, 0.5);
     pen.leaveService(); // makeSafe: the cam parks, then the stage homes
     io.advance(0.03);
@@ -124,10 +134,7 @@ describe('stepper pen: start sequence', () => {
     expect(pen.enterService()).toBe('');
     expect(pen.startHostRun(1.0, 120, 30, false)).toBe('');
     expect(io.camFreq).toBe(0);
-    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) {
-      io.advance(0.01);
-      pen.heartbeat();
-    }
+    untilTurning(io, pen);
     expect(io.stageSteps).toBe(Math.round(1.4 * 1600));
     expect(io.camWhileStageMoving).toBe(false);
   });
@@ -189,7 +196,7 @@ describe('stepper pen: stops and faults', () => {
     io.advance(0.02);
     probe(io); // a cleared sensor fault: the sensor is checked at home first
     io.advance(0.05);
-    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) io.advance(0.01);
+    untilTurning(io);
     expect(io.stageSteps).toBe(learned);
   });
 
@@ -227,15 +234,7 @@ describe('stepper pen: stops and faults', () => {
 
   it('a host run in SERVICE stops with the cam parked and the stage where it stood; a primitive then moves it from there, not from home', () => {
     const { pen, io } = makeStepper();
-    expect(pen.enterService()).toBe('');
-    io.advance(0.06);
-    expect(pen.startHostRun(1.0, 120, 30, false)).toBe('');
-    io.advance(0.02);
-    probe(io, 40, -0.4, pen);
-    for (let i = 0; i < 400 && !(io.camFreq > 2500); i++) {
-      io.advance(0.01);
-      pen.heartbeat();
-    }
+    startServiceRun(pen, io, 1.0);
     run(io, pen, 0.5);
     const at = io.stageSteps;
     expect(at).toBe(Math.round(1.4 * 1600));
