@@ -29,6 +29,16 @@ export interface DepthFigures {
   /** pen measurement − true protrusion, stroke by stroke, over every run (µm) */
   penVsTrueRmsUm: number | null;
   penVsTrueMaxUm: number | null;
+  /**
+   * the open-loop runs' prediction floor (prediction-floor.ts): RMS and worst of what the best
+   * linear prediction from earlier strokes leaves, from strokes one stroke old (any controller
+   * deciding between strokes) and from earlier blocks (the firmware's block length), and each
+   * RMS over the open-loop RMS (what closedOverOpenRms can come down to at best)
+   */
+  predictionFloor: {
+    perStrokeRmsUm: number | null; perStrokeMaxUm: number | null; perStrokeOverOpenRms: number | null;
+    perBlockRmsUm: number | null; perBlockMaxUm: number | null; perBlockOverOpenRms: number | null;
+  };
   /** settled strokes counted (closed loop) */
   strokes: number;
   /** points whose figures are in (not faulted, not failed) */
@@ -85,6 +95,8 @@ export function aggregate(points: PointResult[]): VariantFigures {
   const closedPen = sum((f) => f.closed.pen);
   const openPen = sum((f) => f.open.pen);
   const penVsTrue = sum((f) => f.closed.penVsTrue);
+  const floorStroke = sum((f) => f.open.floor?.perStroke ?? noErrors());
+  const floorBlock = sum((f) => f.open.floor?.perBlock ?? noErrors());
   const settle = settling(ok.map((f) => f.closed.truth));
   const settlePen = settling(ok.map((f) => f.closed.pen));
   const startup = startupFigures(ok.map((f) => f.closed));
@@ -103,6 +115,12 @@ export function aggregate(points: PointResult[]): VariantFigures {
         openLoopRmsUm: r1(rmsOf(openPen)), openLoopMaxUm: ok.length ? openPen.maxAbsUm : null, settleStrokes: settlePen.worst,
       },
       penVsTrueRmsUm: r1(rmsOf(penVsTrue)), penVsTrueMaxUm: ok.length ? penVsTrue.maxAbsUm : null,
+      predictionFloor: {
+        perStrokeRmsUm: r1(rmsOf(floorStroke)), perStrokeMaxUm: floorStroke.n ? floorStroke.maxAbsUm : null,
+        perStrokeOverOpenRms: openRms && floorStroke.n ? r3(rmsOf(floorStroke)! / openRms) : null,
+        perBlockRmsUm: r1(rmsOf(floorBlock)), perBlockMaxUm: floorBlock.n ? floorBlock.maxAbsUm : null,
+        perBlockOverOpenRms: openRms && floorBlock.n ? r3(rmsOf(floorBlock)! / openRms) : null,
+      },
       strokes: closedTrue.n, points: ok.length,
     },
     speed: {

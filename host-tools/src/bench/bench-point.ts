@@ -3,11 +3,13 @@
 // machines run), each reduced to its figures. What a bench worker computes.
 import { CalibrationError } from '../calibration/calibration-error';
 import type { BenchPoint } from './bench-matrix';
-import { depthSummary, noErrors, settleStrokes } from './depth-figures';
+import { SETTLE_ALLOWANCE_STROKES, depthSummary, noErrors, settleStrokes } from './depth-figures';
 import { alignPenToTruth } from './pen-alignment';
 import type { DepthSummary, ErrorSums } from './depth-figures';
 import { rateMaxErrPct } from './rate-figures';
+import { predictionFloor } from './prediction-floor';
 import { measureRun } from './run-measurement';
+import { START_STROKES, strokesPerBlock } from '@stipple/firmware/control/block-analysis';
 import type { RunMeasurement } from './run-measurement';
 
 export interface RunFigures {
@@ -25,6 +27,12 @@ export interface RunFigures {
   strokes: number;
   /** fault latched during the run, '' if none (a faulted run's figures are left out of the totals) */
   fault: string;
+  /**
+   * open loop only (else null): the run's prediction floor (prediction-floor.ts), the error left
+   * after the best linear prediction from strokes one stroke old (any controller that decides
+   * between strokes) and from the strokes of earlier blocks (the firmware's block length)
+   */
+  floor: { perStroke: ErrorSums; perBlock: ErrorSums } | null;
 }
 
 export interface PointResult {
@@ -77,5 +85,23 @@ function figures(m: RunMeasurement, p: BenchPoint): RunFigures {
     penShift: shift,
     strokes: m.trueUm.length - from,
     fault: m.fault,
+    floor: m.openLoop ? floors(m, p) : null,
   };
+}
+
+/** The open-loop run's prediction floors over the strokes its depth figures count. */
+function floors(m: RunMeasurement, p: BenchPoint): { perStroke: ErrorSums; perBlock: ErrorSums } {
+  const setUm = Math.round(p.depthMm * 1000);
+  const err = m.trueUm.map((u) => u - setUm);
+  const from = m.leadInStrokes;
+  const step = m.strokesBeforeStep;
+  // the strokes depthSummary counts: each segment after its settling allowance
+  const counted = (k: number): boolean => k >= from && (k < step ? k - from : k - step) >= SETTLE_ALLOWANCE_STROKES;
+  // the firmware's blocks from the run's first stroke (a voice coil's first block is shorter);
+  // a block's drive is set as it ends, so stroke j of the next block is j + 1 strokes on
+  const coil = p.variant === 'voiceCoil';
+  const m0 = strokesPerBlock(p.rate, coil);
+  const first = coil && m0 > START_STROKES ? START_STROKES : m0;
+  const inBlock = (k: number): number => (k < first ? k : (k - first) % m0);
+  return { perStroke: predictionFloor(err, () => 1, counted), perBlock: predictionFloor(err, (k) => inBlock(k) + 1, counted) };
 }

@@ -30,6 +30,9 @@ export interface BreakdownRow {
   rmsUm: number | null;
   maxUm: number | null;
   openLoopRmsUm: number | null;
+  /** the open-loop runs' prediction floor at the firmware's block length (aggregate.ts predictionFloor) */
+  floorRmsUm: number | null;
+  floorMaxUm: number | null;
   settleStrokes: number | null;
   rateErrPct: number | null;
   faults: number;
@@ -47,6 +50,9 @@ export interface PointRow {
   maxUm: number | null;
   openLoopRmsUm: number | null;
   openLoopMaxUm: number | null;
+  /** the open-loop run's prediction floor at the firmware's block length */
+  floorRmsUm: number | null;
+  floorMaxUm: number | null;
   /** strokes until within tolerance after the start and after the step (null: never) */
   settleStart: number | null;
   settleStep: number | null;

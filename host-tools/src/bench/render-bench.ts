@@ -41,8 +41,8 @@ function variantSection(name: string, v: VariantReport): string {
   if (d.points === 0) {
     out.push(colour.bad('  no point ran to the end: figures are null'));
   } else {
-    out.push(table(['rate /s', 'depth mm', 'skin', 'RMS µm', 'worst µm', 'open-loop RMS µm', 'settle strokes', 'rate err %'],
-      v.breakdown.map((b) => [b.rate, b.depthMm.toFixed(1), b.skin, f(b.rmsUm), f(b.maxUm, 0), f(b.openLoopRmsUm), b.settleStrokes ?? '–', f(b.rateErrPct, 3) + (b.faults ? colour.bad(`  ${b.faults} fault(s)`) : '')])));
+    out.push(table(['rate /s', 'depth mm', 'skin', 'RMS µm', 'worst µm', 'open-loop RMS µm', 'floor RMS, worst µm', 'settle strokes', 'rate err %'],
+      v.breakdown.map((b) => [b.rate, b.depthMm.toFixed(1), b.skin, f(b.rmsUm), f(b.maxUm, 0), f(b.openLoopRmsUm), `${f(b.floorRmsUm)}, ${f(b.floorMaxUm, 0)}`, b.settleStrokes ?? '–', f(b.rateErrPct, 3) + (b.faults ? colour.bad(`  ${b.faults} fault(s)`) : '')])));
     out.push('');
     out.push(table(['whole matrix', 'closed loop', 'open loop', 'as measured by the pen (closed / open)'], [
       ['depth RMS µm', f(d.rmsUm), f(d.openLoopRmsUm), `${f(d.asMeasuredByPen.rmsUm)} / ${f(d.asMeasuredByPen.openLoopRmsUm)}`],
@@ -51,6 +51,8 @@ function variantSection(name: string, v: VariantReport): string {
       ['start-up s (worst, median)', `${f(d.startupS, 2)}, ${f(d.startupSMedian, 2)}`, '', ''],
       ['rate error % (worst)', f(v.speed.maxErrPct, 3), f(v.speed.openLoopMaxErrPct, 3), ''],
       ['closed / open RMS', f(d.closedOverOpenRms, 3), '', ''],
+      ['prediction floor per block: RMS, worst µm, / open RMS', `${f(d.predictionFloor.perBlockRmsUm)}, ${f(d.predictionFloor.perBlockMaxUm, 0)}, ${f(d.predictionFloor.perBlockOverOpenRms, 3)}`, '', ''],
+      ['prediction floor per stroke: RMS, worst µm, / open RMS', `${f(d.predictionFloor.perStrokeRmsUm)}, ${f(d.predictionFloor.perStrokeMaxUm, 0)}, ${f(d.predictionFloor.perStrokeOverOpenRms, 3)}`, '', ''],
       ['pen − truth µm (RMS, worst)', `${f(d.penVsTrueRmsUm)}, ${f(d.penVsTrueMaxUm, 0)}`, '', ''],
     ]));
   }

@@ -106,6 +106,7 @@ function breakdown(m: BenchMatrix, results: PointResult[]): BreakdownRow[] {
         const a = aggregate(results.filter((r) => same(r.point, rate, depthMm, skin)));
         rows.push({
           rate, depthMm, skin, rmsUm: a.depth.rmsUm, maxUm: a.depth.maxUm, openLoopRmsUm: a.depth.openLoopRmsUm,
+          floorRmsUm: a.depth.predictionFloor.perBlockRmsUm, floorMaxUm: a.depth.predictionFloor.perBlockMaxUm,
           settleStrokes: a.depth.settleStrokes, rateErrPct: a.speed.maxErrPct, faults: a.faults.reduce((n, f) => n + f.count, 0),
         });
       }
@@ -122,6 +123,7 @@ function pointRow(r: PointResult): PointRow {
     seed: p.seed, rate: p.rate, depthMm: p.depthMm, skin: p.skin, wobbleHz: p.wobble.freqHz, stiffnessStep: round(p.stiffnessStep, 3)!,
     rmsUm: c ? round(rmsOf(c.truth), 1) : null, maxUm: c && c.truth.n ? c.truth.maxAbsUm : null,
     openLoopRmsUm: o ? round(rmsOf(o.truth), 1) : null, openLoopMaxUm: o && o.truth.n ? o.truth.maxAbsUm : null,
+    floorRmsUm: o?.floor ? round(rmsOf(o.floor.perBlock), 1) : null, floorMaxUm: o?.floor?.perBlock.n ? o.floor.perBlock.maxAbsUm : null,
     settleStart: c ? c.truth.settleStart : null, settleStep: c ? c.truth.settleStep : null,
     startupS: c ? c.startupS : null, penShift: c ? c.penShift : null,
     rateErrPct: c ? round(c.rateErrPct, 3) : null, openLoopRateErrPct: o ? round(o.rateErrPct, 3) : null,

@@ -41,6 +41,7 @@ const run = (errUm: number, fault = ''): RunFigures => ({
   truth: { n: 10, sumSqUm2: 10 * errUm * errUm, maxAbsUm: errUm, settleStart: 2, settleStep: 1, segmentStrokes: [50, 50] },
   pen: { n: 10, sumSqUm2: 10 * errUm * errUm, maxAbsUm: errUm, settleStart: 2, settleStep: 1, segmentStrokes: [50, 50] },
   penVsTrue: { n: 10, sumSqUm2: 160, maxAbsUm: 4 }, rateErrPct: 0.1, startupS: 1.9, penShift: 0, strokes: 100, fault,
+  floor: { perStroke: { n: 10, sumSqUm2: 10 * 25, maxAbsUm: 7 }, perBlock: { n: 10, sumSqUm2: 10 * 400, maxAbsUm: 30 } },
 });
 
 test('faulted runs and points that could not run are left out of the figures and reported by name with a count', () => {
@@ -55,6 +56,7 @@ test('faulted runs and points that could not run are left out of the figures and
   expect([a.depth.rmsUm, a.depth.maxUm, a.depth.openLoopRmsUm, a.depth.closedOverOpenRms]).toEqual([10, 10, 100, 0.1]);
   expect(a.depth.settleStrokes).toBe(2);
   expect(a.depth.startupS).toBe(1.9);
+  expect(a.depth.predictionFloor).toEqual({ perStrokeRmsUm: 5, perStrokeMaxUm: 7, perStrokeOverOpenRms: 0.05, perBlockRmsUm: 20, perBlockMaxUm: 30, perBlockOverOpenRms: 0.2 });
   expect(a.faults).toEqual([
     { run: 'closed', fault: 'SENSOR_RANGE', count: 2, example: 'seed 2 100/s 1.0 mm normal: SENSOR_RANGE (hall raw 528..18080)' },
     { run: 'setup', fault: 'calibration (precheck): not calibrated', count: 1, example: 'seed 4 100/s 1.0 mm normal' },
