@@ -21,7 +21,21 @@ export interface SimSpeed {
 
 const RATE = 150;
 const DEPTH_MM = 1.0;
+/** Warm-up before the timing: at least this, then until a 0.2 s window strokes at the rate (a stepper first moves its stage and ramps its cam: 1.1–1.7 s). */
 const WARMUP_S = 1;
+const WARMUP_MAX_S = 5;
+const WINDOW_S = 0.2;
+
+/** Advance until `count()` grows at RATE (±5 %) over a window, after at least WARMUP_S; throws if it never does. */
+async function warmUp(advance: (s: number) => Promise<void> | void, count: () => number, what: string): Promise<void> {
+  await advance(WARMUP_S);
+  for (let t = WARMUP_S; t < WARMUP_MAX_S; t += WINDOW_S) {
+    const n0 = count();
+    await advance(WINDOW_S);
+    if (Math.abs(count() - n0 - RATE * WINDOW_S) <= RATE * WINDOW_S * 0.05) return;
+  }
+  throw new Error(`the ${what} did not stroke at ${RATE}/s within ${WARMUP_MAX_S} s`);
+}
 
 export async function measureSimSpeed(variant: PenVariant, seed: number, virtualS: number): Promise<SimSpeed> {
   let c: CalibratedSimPen | undefined;
@@ -44,7 +58,7 @@ async function handsetRun(c: CalibratedSimPen, virtualS: number): Promise<number
   await link.run(client.setConfig({ preset: 1, depth: DEPTH_MM, rate: RATE }));
   pen.hardware.handset.press('BTN_RUN', 80);
   await link.advance(0.3);
-  pen.runFor(WARMUP_S);
+  await warmUp((t) => pen.runFor(t), () => pen.hardware.traces.count, 'handset run');
   const n0 = pen.hardware.traces.count;
   const w0 = performance.now();
   pen.runFor(virtualS);
@@ -62,8 +76,8 @@ async function hostRun(c: CalibratedSimPen, virtualS: number): Promise<number> {
   client.onTelemetry((r) => { depths += r.depths?.length ?? 0; });
   await link.run(client.enterService(pen.secret));
   await link.run(client.subscribeTelemetry({ every: 10, perStroke: true }));
-  await link.run(client.startRun({ depth: DEPTH_MM, rate: RATE, maxS: Math.ceil(virtualS + WARMUP_S) + 5 }));
-  await link.advance(WARMUP_S);
+  await link.run(client.startRun({ depth: DEPTH_MM, rate: RATE, maxS: Math.ceil(virtualS + WARMUP_MAX_S) + 5 }));
+  await warmUp((t) => link.advance(t), () => pen.hardware.traces.count, 'host run');
   const d0 = depths;
   const w0 = performance.now();
   await link.advance(virtualS);
