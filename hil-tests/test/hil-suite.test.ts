@@ -4,7 +4,7 @@
 // Scenarios that fail because of the firmware live in hil-tests/pending-firmware/ (see its
 // README); they and the 8-hour soak (npm run soak) are only validated here.
 import path from 'node:path';
-import { loadScenarios } from '@stipple/host-tools/hil/load-scenarios';
+import { loadScenarios, parseScenario } from '@stipple/host-tools/hil/load-scenarios';
 import { runScenario } from '@stipple/host-tools/hil/run-scenario';
 
 const HIL = path.join(__dirname, '..');
@@ -26,6 +26,27 @@ test('pending and soak scenarios are valid scenario files', () => {
   expect(other.length).toBeGreaterThan(50);
   expect(other.find((l) => l.scenario.name.startsWith('soak 8 h'))!.scenario.duration).toBeGreaterThanOrEqual(28800);
 });
+
+test('an armed power loss that never happens fails its scenario: the write was shorter than afterBytes', async () => {
+  const yaml = (afterBytes: number): string => `
+name: power loss after ${afterBytes} bytes of a calibration write
+duration: 2.5
+pen: { seed: 12 }
+timeline:
+  - { at: 0.2, host: enterService }
+  - { at: 0.5, powerLoss: { afterBytes: ${afterBytes}, restoreAfterS: 0.5 } }
+  - { at: 0.5, host: calWriteSame, expect: any }
+assert:
+  - calibration: { at: 2.2, status: ok, sameAsStart: true }
+`;
+  const run = (n: number) => runScenario({ file: 'power-loss.yaml', scenario: parseScenario(yaml(n), 'power-loss.yaml') }, { target: { kind: 'sim' } });
+  const past = await run(60000);
+  expect(past.status).toBe('fail');
+  expect(past.failures.join('\n')).toMatch(/power loss after 60000 flash bytes → the power dies.*it never happened/);
+  const within = await run(100);
+  expect(within.failures).toEqual([]);
+  expect(within.outcomes.find((o) => o.name.startsWith('power loss after 100'))).toMatchObject({ pass: true, seen: expect.stringMatching(/the power died/) });
+}, 60000);
 
 describe('HIL scenarios on the simulator', () => {
   test.each(suite.map((l) => [path.relative(HIL, l.file), l] as const))('%s', async (_file, l) => {

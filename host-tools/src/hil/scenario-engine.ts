@@ -113,6 +113,13 @@ export class ScenarioEngine {
       if (sim) sim.hw.traces.sink = null;
       rec.wallMs = Date.now() - wall0;
     }
+    const armed = this.powerLossRec;
+    if (armed && armed.ok === undefined) {
+      // the firmware wrote fewer bytes than the scenario let through: what it meant to test never ran
+      armed.ok = false;
+      armed.replyT = this.now();
+      armed.reply = 'it never happened: fewer flash bytes were written after it was armed';
+    }
     this.closeIntervals();
     this.finishSafety();
     return rec;
@@ -197,12 +204,16 @@ export class ScenarioEngine {
       // an armed power loss happened: the power comes back after the given time
       const back = this.now() + this.pendingRestore;
       this.pendingRestore = undefined;
+      const armed = this.powerLossRec;
+      if (armed) { armed.ok = true; armed.replyT = this.now(); armed.reply = 'the power died'; }
       sim.board.storage.failAfterBytes(undefined); // the injection is spent: the next boot writes normally
       this.at(back, () => { sim.board.powerOn(); this.rec.actions.push({ at: back, what: 'power restored after the power loss' }); });
     }
   }
 
   private pendingRestore: number | undefined;
+  /** the timeline's armed power loss: a check that it happened (evalHostReplies judges it like a reply) */
+  private powerLossRec: ActionRecord | undefined;
 
   private reconnectSoon(): void {
     if (this.reconnecting) return;
@@ -349,6 +360,8 @@ export class ScenarioEngine {
       if (a.power === 'on') board.powerOn();
       if (a.power === 'cycle') this.at(t + 0.5, () => board.powerOn());
     } else if ('powerLoss' in a) {
+      rec.expected = 'the power dies';
+      this.powerLossRec = rec;
       this.pendingRestore = a.powerLoss.restoreAfterS;
       board.storage.failAfterBytes(a.powerLoss.afterBytes);
     }

@@ -1,5 +1,6 @@
 // Every host command in the timeline is also a check: its reply must be what `expect` says
-// (ok, a typed error code, or any), and it must come.
+// (ok, a typed error code, or any), and it must come. So is an armed power loss: the power
+// must really die (a write shorter than `afterBytes` would leave the scenario testing nothing).
 import type { EvalContext, Outcome } from './outcome';
 import { ts } from './outcome';
 
