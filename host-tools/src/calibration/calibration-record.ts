@@ -24,19 +24,33 @@ export function buildCalibration(o: {
   gains: { kp: number; ki: number };
   meta: CalibrationMeta;
 }): Calibration {
-  const cal: Calibration = {
-    hall: { offset: round(o.hall.offset, 7), mmPerUnit: round(o.hall.mmPerUnit, 6) },
+  return checkedRecord({
+    hall: hallRecord(o.hall),
     stroke: { rates: o.stroke.rates, gain: o.stroke.gain, offset: o.stroke.offset, push: o.stroke.push },
     actuator: actuatorRecord(o.actuator),
     gains: { kp: o.gains.kp, ki: o.gains.ki },
-    meta: { ...o.meta, technician: o.meta.technician.slice(0, 32), gaugeId: o.meta.gaugeId.slice(0, 32), date: o.meta.date.slice(0, 32) },
-  };
+    meta: metaRecord(o.meta),
+  });
+}
+
+/** The Hall fit as stored: rounded to what the measurements support. */
+export function hallRecord(h: { offset: number; mmPerUnit: number }): Calibration['hall'] {
+  return { offset: roundTo(h.offset, 7), mmPerUnit: roundTo(h.mmPerUnit, 6) };
+}
+
+/** The meta strings cut to the record's 32 characters. */
+export function metaRecord(m: CalibrationMeta): CalibrationMeta {
+  return { ...m, technician: m.technician.slice(0, 32), gaugeId: m.gaugeId.slice(0, 32), date: m.date.slice(0, 32) };
+}
+
+/** The record itself if the protocol's schema takes it; else an error naming each field it refuses. */
+export function checkedRecord(cal: Calibration): Calibration {
   const chk = CalibrationSchema.safeParse(cal);
   if (!chk.success) throw new Error(`calibration record does not fit the protocol: ${chk.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return cal;
 }
 
-function round(x: number, digits: number): number {
+export function roundTo(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }

@@ -1,8 +1,8 @@
 // The record written to a stepper pen (protocol/src/schemas.ts Calibration: hall, stage,
 // gains, meta; no stroke model or actuator), rounded to what the measurements support and
 // checked against the protocol's schema before it is sent.
-import { Calibration as CalibrationSchema } from '@stipple/protocol';
 import type { Calibration } from '@stipple/protocol';
+import { checkedRecord, hallRecord, metaRecord, roundTo } from './calibration-record';
 import type { CalibrationMeta } from './calibration-record';
 
 export function buildStepperCalibration(o: {
@@ -11,18 +11,10 @@ export function buildStepperCalibration(o: {
   gains: { kp: number; ki: number };
   meta: CalibrationMeta;
 }): Calibration {
-  const cal: Calibration = {
-    hall: { offset: round(o.hall.offset, 7), mmPerUnit: round(o.hall.mmPerUnit, 6) },
-    stage: { stepsPerMm: round(o.stage.stepsPerMm, 2), depthAtHome: round(o.stage.depthAtHome, 4), stepsPerRev: o.stage.stepsPerRev, lobes: o.stage.lobes },
+  return checkedRecord({
+    hall: hallRecord(o.hall),
+    stage: { stepsPerMm: roundTo(o.stage.stepsPerMm, 2), depthAtHome: roundTo(o.stage.depthAtHome, 4), stepsPerRev: o.stage.stepsPerRev, lobes: o.stage.lobes },
     gains: { kp: o.gains.kp, ki: o.gains.ki },
-    meta: { ...o.meta, technician: o.meta.technician.slice(0, 32), gaugeId: o.meta.gaugeId.slice(0, 32), date: o.meta.date.slice(0, 32) },
-  };
-  const chk = CalibrationSchema.safeParse(cal);
-  if (!chk.success) throw new Error(`calibration record does not fit the protocol: ${chk.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return cal;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
+    meta: metaRecord(o.meta),
+  });
 }
