@@ -1,7 +1,8 @@
 // The bundles are stored pretokenised (firmware/tools/pretokenise.mjs): each reserved word
 // and multi-character operator as the byte Espruino's lexer numbers it (src/jslex.h). The
-// virtual board reads them back with host-tools/src/sim/board/pretokenised.ts; the two
-// tables must agree with each other and with Espruino's, and the text must mean the same.
+// virtual board reads them back with host-tools/src/sim/board/pretokenised.ts; both take the
+// bytes from firmware/tools/espruino-tokens.json, which must be Espruino's, and the text must
+// mean the same.
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 import path from 'path';

@@ -6,20 +6,15 @@
 // the text; Storage holds about a sixth less. The input must be ASCII (bytes >= 128 would
 // be read as tokens): the build asks uglify for ascii_only output.
 import * as acorn from 'acorn';
+import { readFileSync } from 'node:fs';
 
-/** Multi-character operators, from LEX_EQUAL (138) on: == === != !== <= << <<= >= >> >>> >>= >>>= += -= ++ -- *= /= %= &= && |= || ^= => */
-const OPERATORS = ['==', '===', '!=', '!==', '<=', '<<', '<<=', '>=', '>>', '>>>', '>>=', '>>>=', '+=', '-=', '++', '--', '*=', '/=', '%=', '&=', '&&', '|=', '||', '^=', '=>'];
-const OPERATOR_BASE = 138;
-/** Reserved words, from LEX_R_IF (163) on. Espruino lexes these words as tokens wherever they appear (property names too). */
-const WORDS = ['if', 'else', 'do', 'while', 'for', 'break', 'continue', 'function', 'return', 'var', 'let', 'const', 'this', 'throw', 'try', 'catch', 'finally', 'true', 'false', 'null', 'undefined', 'new', 'in', 'instanceof', 'switch', 'case', 'default', 'delete', 'typeof', 'void', 'debugger', 'class', 'extends', 'super', 'static', 'of'];
-const WORD_BASE = 163;
-/** LEX_NULLISH: ?? */
-const NULLISH = 208;
+/** The token bytes, written once for the build and the virtual board (espruino-tokens.json). */
+const T = JSON.parse(readFileSync(new URL('./espruino-tokens.json', import.meta.url), 'utf8'));
 
 export const TOKEN_BYTES = new Map([
-  ...OPERATORS.map((t, i) => [t, OPERATOR_BASE + i]),
-  ...WORDS.map((t, i) => [t, WORD_BASE + i]),
-  ['??', NULLISH],
+  ...T.operators.map((t, i) => [t, T.operatorBase + i]),
+  ...T.words.map((t, i) => [t, T.wordBase + i]),
+  ['??', T.nullish],
 ]);
 
 /** The pretokenised text of `code` (a latin-1 string: one char per byte). */

@@ -5,17 +5,13 @@
 // a sixth less Storage); the virtual board turns the bytes back into text before Node
 // compiles the code. Espruino's other pretokenised forms (raw strings and integers, bytes
 // 209-213) are refused: nothing here writes them.
+import tokens from '../../../../firmware/tools/espruino-tokens.json';
 
-/** LEX_EQUAL (138) on: == === != !== <= << <<= >= >> >>> >>= >>>= += -= ++ -- *= /= %= &= && |= || ^= => */
-const OPERATORS = ['==', '===', '!=', '!==', '<=', '<<', '<<=', '>=', '>>', '>>>', '>>=', '>>>=', '+=', '-=', '++', '--', '*=', '/=', '%=', '&=', '&&', '|=', '||', '^=', '=>'];
-/** LEX_R_IF (163) on */
-const WORDS = ['if', 'else', 'do', 'while', 'for', 'break', 'continue', 'function', 'return', 'var', 'let', 'const', 'this', 'throw', 'try', 'catch', 'finally', 'true', 'false', 'null', 'undefined', 'new', 'in', 'instanceof', 'switch', 'case', 'default', 'delete', 'typeof', 'void', 'debugger', 'class', 'extends', 'super', 'static', 'of'];
-
-/** Token text by byte (LEX_NULLISH 208 is ??). */
+/** Token text by byte (the table the build pretokenises with: firmware/tools/espruino-tokens.json). */
 export const TOKEN_TEXT: ReadonlyMap<number, string> = new Map<number, string>([
-  ...OPERATORS.map((t, i): [number, string] => [138 + i, t]),
-  ...WORDS.map((t, i): [number, string] => [163 + i, t]),
-  [208, '??'],
+  ...tokens.operators.map((t, i): [number, string] => [tokens.operatorBase + i, t]),
+  ...tokens.words.map((t, i): [number, string] => [tokens.wordBase + i, t]),
+  [tokens.nullish, '??'],
 ]);
 
 /** After one of these (or a token byte, or the start) a `/` opens a regular expression. */
