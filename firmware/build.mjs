@@ -1,8 +1,12 @@
 // Builds the firmware bundles that go onto a pen:
 //   firmware/dist/stipple.js        the device build (voice coil or stepper, chosen at boot)
+//   firmware/dist/stipple-voice-coil.js, stipple-stepper.js
+//                                   the device build for one drive only: the other drive's code
+//                                   is left out (room on small boards), and it refuses to boot
+//                                   on a pen whose identity names the other drive
 //   firmware/dist/stipple-bench.js  the bench build: on-board numerical actuator model, no motor
 // esbuild refuses syntax Espruino lacks (`supported`), then the Espruino compatibility
-// checker (firmware/tools/espruino-compat.ts) must find nothing in either bundle.
+// checker (firmware/tools/espruino-compat.ts) must find nothing in any bundle.
 import { buildSync } from 'esbuild';
 import { mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { pretokenise } from './tools/pretokenise.mjs';
@@ -62,8 +66,10 @@ export function buildFirmware({ quiet = false } = {}) {
   const fingerprint = schemaFingerprint();
   const { checkEspruinoCompat, formatFindings } = loadTs(path.join(here, 'tools/espruino-compat.ts'));
   const targets = [
-    { profile: 'device', out: 'stipple.js' },
-    { profile: 'bench', out: 'stipple-bench.js' },
+    { profile: 'device', drive: '', out: 'stipple.js' },
+    { profile: 'device', drive: 'voiceCoil', out: 'stipple-voice-coil.js' },
+    { profile: 'device', drive: 'stepper', out: 'stipple-stepper.js' },
+    { profile: 'bench', drive: '', out: 'stipple-bench.js' },
   ];
   const sizes = [];
   const mangle = mangleOptions(here, root, require, wireSchema());
@@ -80,7 +86,10 @@ export function buildFirmware({ quiet = false } = {}) {
       ...mangle,
       define: {
         __STIPPLE_PROFILE__: JSON.stringify(t.profile),
-        __STIPPLE_FW_VERSION__: JSON.stringify(pkg.version),
+        // firmware/src/app/built-drive.ts; a variant bundle says its drive in its version
+        // (`0.1.0+stepper`), so hello and the flasher can tell which bundle a pen runs
+        __STIPPLE_DRIVE__: JSON.stringify(t.drive),
+        __STIPPLE_FW_VERSION__: JSON.stringify(t.drive ? `${pkg.version}+${t.drive}` : pkg.version),
         __STIPPLE_SCHEMA_FP__: JSON.stringify(fingerprint),
       },
     });
@@ -103,7 +112,7 @@ export function buildFirmware({ quiet = false } = {}) {
     sizes.push([`firmware/dist/${t.out}`, statSync(path.join(dist, t.out)).size]);
   }
   if (!quiet) {
-    for (const [file, bytes] of sizes) console.log(`${file.padEnd(34)} ${String(bytes).padStart(7)} bytes`);
+    for (const [file, bytes] of sizes) console.log(`${file.padEnd(38)} ${String(bytes).padStart(7)} bytes`);
     console.log(`schema fingerprint ${fingerprint}`);
   }
   return sizes;

@@ -4,6 +4,7 @@ import { pinMap, BoardName } from './boards/pin-maps';
 import { Pen } from './app/pen';
 import { PenIo } from './app/pen-io';
 import { readIdentity } from './app/identity';
+import { BUILT_DRIVE } from './app/built-drive';
 import { RecordStore } from './store/record-store';
 import { CALIBRATION_VERSION } from './control/calibration';
 import { Handset } from './ui/handset';
@@ -29,6 +30,11 @@ const board = process.env.BOARD;
 const pins = __STIPPLE_PROFILE__ === 'bench' ? (undefined as any) : pinMap(boardKey(board));
 const flash = storageFlash();
 const identity = readIdentity(flash);
+// a variant bundle on the other drive's pen stops here, before any pin is touched: its
+// drivers would drive that pen's hardware wrongly (an uncaught error: the REPL stays up to reflash)
+if (BUILT_DRIVE && BUILT_DRIVE !== identity.variant) {
+  throw new Error('this firmware drives ' + BUILT_DRIVE + ' pens only, this pen is a ' + identity.variant + ' pen: flash stipple-' + (identity.variant === 'stepper' ? 'stepper' : 'voice-coil') + '.js or stipple.js');
+}
 const store = new RecordStore(flash, E.CRC32);
 let io: PenIo;
 if (__STIPPLE_PROFILE__ === 'bench') {

@@ -12,6 +12,7 @@ import { VoiceCoilDepthController } from '../control/voice-coil-depth';
 import { StageDepthController, createStageDepthController } from '../control/stage-depth';
 import { CamSpeedController, createCamSpeedController, CAM_START_HZ, CAM_SLIP_RATIO } from '../control/cam-speed';
 import { StepperDrive, createStepperDrive, SEQ_TURNING } from './stepper-drive';
+import { HAS_STEPPER, HAS_VOICE_COIL } from './built-drive';
 import { Supervisor } from '../safety/supervisor';
 import { FAULT, STATE, WARN, faultNeedsTechnician } from '../safety/fault-codes';
 import { ledColour } from '../ui/led-patterns';
@@ -201,7 +202,7 @@ export class Pen {
         if (self.handlers.fault) self.handlers.fault(code, t, ctx);
       },
     });
-    if (io.driveKind === 'stepper') {
+    if (HAS_STEPPER && io.driveKind === 'stepper') {
       this.stepDrive = createStepperDrive(io, {
         fault(code, ctx) {
           self.supervisor.latch(code, io.now(), ctx);
@@ -262,9 +263,9 @@ export class Pen {
     this.hallNow.offset = cal.hall.offset;
     this.hallNow.mmPerUnit = cal.hall.mmPerUnit;
     this.coilR = cal.actuator ? cal.actuator.r : 4;
-    if (cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
+    if (HAS_VOICE_COIL && cal.stroke) this.vc = new VoiceCoilDepthController(cal.stroke, cal.gains.kp, cal.gains.ki);
     this.an.locked = !!cal.stroke;
-    if (cal.stage) {
+    if (HAS_STEPPER && cal.stage) {
       this.stageCtl = createStageDepthController(cal.stage, cal.gains.ki);
       this.cam = createCamSpeedController(cal.stage.stepsPerRev, cal.stage.lobes);
     }

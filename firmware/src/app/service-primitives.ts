@@ -11,6 +11,7 @@ import { Pen, LIMITS, HEARTBEAT_TIMEOUT_S } from './pen';
 import { PenIo, RAW_HALL, RAW_CURRENT, RAW_NTC, RAW_VSUPPLY, STAGE_STILL } from './pen-io';
 import { FAULT, STATE } from '../safety/fault-codes';
 import { STAGE_HOLD_STEPS } from '../control/stage-depth';
+import { HAS_STEPPER } from './built-drive';
 
 /** Default settle time of a hold, ms. */
 export const HOLD_SETTLE_MS = 200;
@@ -79,7 +80,7 @@ export function createServicePrimitives(pen: Pen) {
      */
     private level(duty: number): number {
       const io = this.pen.io;
-      if (io.driveKind !== 'stepper') {
+      if (!HAS_STEPPER || io.driveKind !== 'stepper') {
         io.hold(duty);
         return 0;
       }
@@ -181,7 +182,7 @@ export function createServicePrimitives(pen: Pen) {
       const pen = this.pen;
       const io = pen.io;
       let ms = 0;
-      if (io.driveKind === 'stepper') {
+      if (HAS_STEPPER && io.driveKind === 'stepper') {
         // the cam ramps up and the stage moves: the capture waits for both
         const st = pen.cal && pen.cal.stage;
         ms = this.level(duty);
@@ -223,7 +224,7 @@ export function createServicePrimitives(pen: Pen) {
       this.guard = 0;
       this.holding = false;
       // a turning cam ramps down (a fault has already cut it: nothing left to ramp)
-      if (io.driveKind === 'stepper') io.camRun(0);
+      if (HAS_STEPPER && io.driveKind === 'stepper') io.camRun(0);
       else io.driveOff();
       if (this.stageAt) {
         io.stageHome();
@@ -243,7 +244,7 @@ export type ServicePrimitives = ReturnType<typeof createServicePrimitives>;
 
 /** The raw sense channels, the switches and the cam's index period (the `sensors` request; allowed in any state). */
 export function readSensors(io: PenIo): any {
-  const p = io.driveKind === 'stepper' ? io.indexPeriod() : 0;
+  const p = HAS_STEPPER && io.driveKind === 'stepper' ? io.indexPeriod() : 0;
   return {
     hall: Math.round(io.raw(RAW_HALL) * 65535),
     current: Math.round(io.raw(RAW_CURRENT) * 65535),

@@ -9,6 +9,7 @@ import { coilAmpsFromAdc, ntcCelsiusFromAdc, supplyVoltsFromAdc } from './analog
 import { espruinoServices, EspruinoServices } from './espruino-services';
 import { createCamDriver, CamDriver } from './cam-driver';
 import { createStageDriver, StageDriver } from './stage-driver';
+import { HAS_STEPPER } from '../app/built-drive';
 
 /** H-bridge PWM frequency, Hz (above hearing, within the DRV8876's range). */
 export const DRIVE_PWM_HZ = 20000;
@@ -40,7 +41,7 @@ export function createEspruinoIo(pins: PinMap, variant: DriveVariant, board: str
   });
   // stepper: the cam motor and the depth stage (docs/hardware.md), each in its own driver
   let cam: (CamDriver & StageDriver) | undefined;
-  if (variant === 'stepper') {
+  if (HAS_STEPPER && variant === 'stepper') {
     pinMode(pins.STAGE_HOME, 'input_pullup');
     cam = Object.assign(createCamDriver(pins.DRIVE_PWM, pins.DRIVE_PHASE, pins.CAM_INDEX), createStageDriver(pins.STAGE_STEP, pins.STAGE_DIR, pins.STAGE_HOME));
   }
