@@ -14,7 +14,6 @@
 // (the gauge swaps air and the `normal` phantom), and the caller's `skin` conditions
 // (tissue, stiffness step, wobble, surface offset, random walk) are applied after it.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { FAULT_NAMES } from '@stipple/protocol';
 import type { Calibration } from '@stipple/protocol';
 import { calibratePen } from '../calibration/calibrate-pen';
@@ -23,7 +22,7 @@ import { SimGauge } from '../calibration/sim-gauge';
 import { firstDifference } from '../calibration/write-step';
 import { connectSimPen } from './connect-sim-pen';
 import type { ConnectSimPenOptions, SimPenConnection } from './connect-sim-pen';
-import { FIRMWARE_BUNDLE } from './virtual-pen';
+import { penBundle } from './virtual-pen';
 import type { VirtualPen } from './virtual-pen';
 
 export interface CalibratedSimPenOptions extends ConnectSimPenOptions {
@@ -56,7 +55,7 @@ const cache = new Map<string, CalibrationResult>();
  * after closing the connection.
  */
 export async function calibratedSimPen(opts: CalibratedSimPenOptions): Promise<CalibratedSimPen> {
-  const bundle = opts.bundle ?? readFileSync(FIRMWARE_BUNDLE, 'latin1');
+  const bundle = penBundle(opts);
   const key = penIdentity(opts, bundle);
   const { skin, technician, date, cache: useCache, onLog, ...pen } = opts;
   const c = await connectSimPen({ ...pen, bundle });
