@@ -1,18 +1,21 @@
 // The demo runs the firmware bundle a pen would receive, so it must be the bundle of the
 // sources in this tree: firmware/dist/stipple.js is rebuilt (`node firmware/build.mjs`,
-// which also makes the bench build) when it is missing or older than anything it is built
-// from — the firmware and protocol sources, the build script and its tools.
+// which also makes the bundles of one drive and the bench build) when it is missing or
+// older than anything it is built from — the firmware and protocol sources, the build
+// script and its tools.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FIRMWARE_BUNDLE } from '../sim/virtual-pen';
+import { VARIANT_BUNDLE_NAMES } from '../flash/firmware-variants';
+import type { BundleDrive } from '../flash/firmware-variants';
 
 /** The repository root (the folder holding firmware/). */
 export const REPO_ROOT = path.resolve(path.dirname(FIRMWARE_BUNDLE), '..', '..');
 
 /** What the bundles are built from, relative to the repository root. */
 export const FIRMWARE_INPUTS = ['firmware/src', 'protocol/src', 'firmware/build.mjs', 'firmware/tools'];
-const BUNDLES = ['firmware/dist/stipple.js', 'firmware/dist/stipple-bench.js'];
+const BUNDLES = ['firmware/dist/stipple.js', ...Object.values(VARIANT_BUNDLE_NAMES).map((f) => `firmware/dist/${f}`), 'firmware/dist/stipple-bench.js'];
 
 export interface FirmwareFreshness {
   stale: boolean;
@@ -21,7 +24,7 @@ export interface FirmwareFreshness {
 }
 
 export interface FirmwareBuild extends FirmwareFreshness {
-  /** the device bundle's path */
+  /** the device bundle's path: stipple.js, or the bundle of the drive asked for */
   bundle: string;
   built: boolean;
   /** wall time of the build, s (0 when not built) */
@@ -49,10 +52,13 @@ export function firmwareFreshness(root = REPO_ROOT): FirmwareFreshness {
   return { stale: false, reason: 'the firmware bundles are newer than their sources' };
 }
 
-/** Rebuild the bundles if stale; a failed build throws with the builder's first error line. */
-export function ensureFirmware(root = REPO_ROOT, onBuild?: (reason: string) => void): FirmwareBuild {
+/**
+ * Rebuild the bundles if stale; a failed build throws with the builder's first error line.
+ * `drive`: the bundle of that drive only is the one returned.
+ */
+export function ensureFirmware(root = REPO_ROOT, onBuild?: (reason: string) => void, drive?: BundleDrive): FirmwareBuild {
   const f = firmwareFreshness(root);
-  const bundle = path.join(root, BUNDLES[0]);
+  const bundle = path.join(root, drive ? `firmware/dist/${VARIANT_BUNDLE_NAMES[drive]}` : BUNDLES[0]!);
   if (!f.stale) return { ...f, bundle, built: false, buildS: 0 };
   onBuild?.(f.reason);
   const t0 = process.hrtime.bigint();

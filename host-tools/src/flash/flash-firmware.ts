@@ -11,16 +11,21 @@
 //   direct  (Storage too small for two copies, e.g. a Pico) erase .bootcde and reset to a
 //           bare interpreter, upload .bootcde, verify, reboot. During the upload the pen
 //           has no firmware: drive off, REPL reachable, `stipple flash` again recovers it.
+// A variant bundle (one drive only, firmware-variants.ts) goes only onto a pen whose
+// identity names its drive; a bundle of both drives that leaves no room for the records
+// is swapped for the pen's variant bundle when the caller offers one (`variants`).
 import type { Info } from '@stipple/protocol';
 import { schemaFingerprint } from '@stipple/protocol';
 import type { HostClock } from '../link/clock';
 import { PenError } from '../link/errors';
 import type { PenClient } from '../link/pen-client';
 import type { FirmwareBundle } from './firmware-bundle';
+import { bundleDrive, VARIANT_BUNDLE_NAMES } from './firmware-variants';
+import type { BundleDrive } from './firmware-variants';
 import { planFlash } from './flash-plan';
 import type { StorageProbe } from './flash-plan';
 import {
-  BOOT_FILE, ERASE_AND_REBOOT_EXPR, REBOOT_EXPR, STAGED_FILE, eraseFile, fileCheck, probeStorage, promoteStaged,
+  BOOT_FILE, ERASE_AND_REBOOT_EXPR, REBOOT_EXPR, STAGED_FILE, eraseFile, fileCheck, identityDrive, probeStorage, promoteStaged,
 } from './pen-storage';
 
 /** What flashing needs from the link to the pen (a CLI PenSession provides it). */
@@ -44,6 +49,15 @@ export interface FlashOptions {
   bootTimeoutMs?: number;
   /** Force a scheme (tests; 'staged' still needs the room). Default: the plan's. */
   scheme?: 'staged' | 'direct';
+  /**
+   * The variant bundles (one drive each) to flash instead of a bundle of both drives that
+   * leaves the pen's Storage no room for its records; without them such a flash is refused.
+   */
+  variants?: Partial<Record<BundleDrive, FirmwareBundle>>;
+  /** Flash the pen's variant bundle (from `variants`, by its identity) instead of a bundle of both drives, room or not. */
+  preferVariant?: boolean;
+  /** Something the user should know before the upload (the bundle was swapped for the pen's variant bundle). */
+  onNotice?: (text: string) => void;
 }
 
 export type PreviousFirmware =
@@ -52,7 +66,10 @@ export type PreviousFirmware =
 
 export interface FlashResult {
   scheme: 'staged' | 'direct';
+  /** The bundle flashed: the one asked for, or the pen's variant bundle that replaced it. */
   file: string;
+  /** The drive the pen's identity names. */
+  drive: BundleDrive;
   bytes: number;
   crc: number;
   previous: PreviousFirmware;
@@ -82,14 +99,20 @@ function describe(got: { size: number; crc: number } | null): string {
   return got ? `${got.size} B, CRC ${got.crc}` : 'no file';
 }
 
-export async function flashFirmware(t: FlashTarget, bundle: FirmwareBundle, o: FlashOptions = {}): Promise<FlashResult> {
-  const { client, clock } = t;
-  const phase = (p: FlashPhase, d: string): void => o.onPhase?.(p, d);
-  const hostFp = schemaFingerprint();
+function checkBundle(bundle: FirmwareBundle, hostFp: string): void {
   if (bundle.bytes.length === 0) throw new FlashError(`${bundle.file} is empty; nothing was changed`, 'probe');
   if (bundle.fp && bundle.fp !== hostFp) {
     throw new FlashError(`${bundle.file} was built from other schemas (fingerprint ${bundle.fp}, these host tools ${hostFp}): they could not talk to it; rebuild it (npm run build). Nothing was changed`, 'probe');
   }
+}
+
+export async function flashFirmware(t: FlashTarget, asked: FirmwareBundle, o: FlashOptions = {}): Promise<FlashResult> {
+  const { client, clock } = t;
+  const phase = (p: FlashPhase, d: string): void => o.onPhase?.(p, d);
+  const hostFp = schemaFingerprint();
+  checkBundle(asked, hostFp);
+  /** what goes onto the pen: `asked`, or the pen's variant bundle when `asked` leaves no room */
+  let bundle = asked;
   const t0 = clock.now();
   let console = '';
   const offText = client.onText((s) => { console = (console + s).slice(-4000); });
@@ -110,7 +133,31 @@ export async function flashFirmware(t: FlashTarget, bundle: FirmwareBundle, o: F
     } catch (e) {
       throw new FlashError(`the pen's interpreter does not answer (${reason(e)}): wrong port, or its console is locked with a password (E.setPassword); nothing was changed`, 'probe');
     }
-    const plan = planFlash(storage, bundle.bytes.length);
+    const drive = await identityDrive(client).catch((e: unknown) => {
+      throw new FlashError(`could not read the pen's identity (${reason(e)}); nothing was changed`, 'probe');
+    });
+    const built = bundleDrive(bundle.fw);
+    if (built && built !== drive) {
+      throw new FlashError(`${bundle.file} drives ${built} pens only, and this pen's identity says ${drive}: flash ${VARIANT_BUNDLE_NAMES[drive]} or stipple.js; nothing was changed`, 'probe');
+    }
+    let plan = planFlash(storage, bundle.bytes.length);
+    if (!built && (plan.scheme === 'none' || o.preferVariant)) {
+      const own = o.variants?.[drive];
+      if (own && bundleDrive(own.fw) !== drive) throw new FlashError(`${own.file} is not a ${drive} bundle (its version is ${own.fw ?? 'unknown'}); nothing was changed`, 'probe');
+      const ownPlan = own ? planFlash(storage, own.bytes.length) : undefined;
+      if (own && ownPlan && (ownPlan.scheme !== 'none' || o.preferVariant)) {
+        checkBundle(own, hostFp);
+        o.onNotice?.(plan.scheme === 'none'
+          ? `${bundle.file} (both drives, ${bundle.bytes.length} B) leaves no room for the pen's records (${plan.why}): flashing this ${drive} pen's own bundle ${own.file} (${own.bytes.length} B) instead`
+          : `this is a ${drive} pen: flashing its own bundle ${own.file} (${own.bytes.length} B)`);
+        bundle = own;
+        plan = ownPlan;
+      } else if (plan.scheme === 'none' && !own) {
+        plan = { ...plan, why: `${plan.why}: ${VARIANT_BUNDLE_NAMES[drive]}, the bundle of this pen's drive only (${drive}), is smaller` };
+      } else if (o.preferVariant && !own) {
+        throw new FlashError(`no ${VARIANT_BUNDLE_NAMES[drive]} to flash on this ${drive} pen (run \`npm run build\`); nothing was changed`, 'probe');
+      }
+    }
     if (plan.scheme === 'none') throw new FlashError(`${plan.why}; nothing was changed`, 'probe');
     const scheme = o.scheme === 'direct' || plan.scheme === 'direct' ? 'direct' : 'staged';
     if (o.scheme === 'staged' && plan.scheme !== 'staged') throw new FlashError('no room to stage a second copy; nothing was changed', 'probe');
@@ -181,7 +228,7 @@ export async function flashFirmware(t: FlashTarget, bundle: FirmwareBundle, o: F
       throw new FlashError(`after flashing, the pen reports firmware ${info.fw}, not the bundle's ${bundle.fw}`, 'hello');
     }
     return {
-      scheme, file: bundle.file, bytes: bundle.bytes.length, crc: bundle.crc, previous, info, storage, uploadMs,
+      scheme, file: bundle.file, drive, bytes: bundle.bytes.length, crc: bundle.crc, previous, info, storage, uploadMs,
       totalMs: clock.now() - t0,
     };
   } finally {

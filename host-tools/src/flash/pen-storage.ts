@@ -32,6 +32,15 @@ export async function probeStorage(client: PenClient, timeoutMs = 2000): Promise
   return { totalBytes: totalBytes!, fileBytes: fileBytes!, freeBytes: freeBytes!, trashBytes: trashBytes!, bootSize: bootSize!, stagedSize: stagedSize! };
 }
 
+/**
+ * The drive the pen's factory identity (the `hw` file) names, as the firmware reads it
+ * (firmware/src/app/identity.ts: anything but "stepper" is a voice-coil pen).
+ */
+export async function identityDrive(client: PenClient, timeoutMs = 2000): Promise<'voiceCoil' | 'stepper'> {
+  const t = await client.evaluate('(function(){var h;try{h=JSON.parse(require("Storage").read("hw")||"{}")}catch(e){h={}}return [h&&h.variant=="stepper"?1:0]})()', timeoutMs);
+  return numbers(t, 1, 'the identity read')[0] === 1 ? 'stepper' : 'voiceCoil';
+}
+
 /** Size and CRC-32 of a Storage file as the pen reads it back, or null if there is none. */
 export async function fileCheck(client: PenClient, name: string, timeoutMs = 5000): Promise<{ size: number; crc: number } | null> {
   const t = await client.evaluate(`(function(){var f=require("Storage").read(${q(name)});return f===undefined?[-1,0]:[f.length,E.CRC32(f)>>>0]})()`, timeoutMs);

@@ -13,8 +13,9 @@ const at = (p: string, text: string, mtimeS: number): void => {
   writeFileSync(f, text);
   utimesSync(f, mtimeS, mtimeS);
 };
-// a stand-in for firmware/build.mjs: writes both bundles (now), or fails like a compile error
-const BUILD_OK = "import { writeFileSync, mkdirSync } from 'node:fs';\nmkdirSync(new URL('./dist/', import.meta.url), { recursive: true });\nfor (const f of ['stipple.js', 'stipple-bench.js']) writeFileSync(new URL('./dist/' + f, import.meta.url), 'built');\nconsole.log('firmware/dist/stipple.js 12 bytes');\n";
+// a stand-in for firmware/build.mjs: writes every bundle (now), or fails like a compile error
+const BUNDLES = ['stipple.js', 'stipple-voice-coil.js', 'stipple-stepper.js', 'stipple-bench.js'];
+const BUILD_OK = "import { writeFileSync, mkdirSync } from 'node:fs';\nmkdirSync(new URL('./dist/', import.meta.url), { recursive: true });\nfor (const f of " + JSON.stringify(BUNDLES) + ") writeFileSync(new URL('./dist/' + f, import.meta.url), 'built');\nconsole.log('firmware/dist/stipple.js 12 bytes');\n";
 const BUILD_FAILS = "console.error('✘ [ERROR] Expected \";\" but found \"x\" [firmware/src/app/pen.ts:3:7]');\nprocess.exit(1);\n";
 
 beforeEach(() => {
@@ -36,14 +37,21 @@ test('missing bundles are built, and the reason is given', () => {
 });
 
 test('bundles newer than every source are left alone; a source edited after them (firmware or protocol) makes them stale', () => {
-  at('firmware/dist/stipple.js', 'old', 2000);
-  at('firmware/dist/stipple-bench.js', 'old', 2000);
+  for (const f of BUNDLES) at(`firmware/dist/${f}`, 'old', 2000);
   expect(ensureFirmware(root)).toMatchObject({ built: false, stale: false, buildS: 0 });
   at('protocol/src/schemas.ts', 'y', 3000);
   expect(firmwareFreshness(root)).toEqual({ stale: true, reason: 'protocol/src/schemas.ts is newer than the firmware bundles' });
   expect(ensureFirmware(root).built).toBe(true);
   at('firmware/src/app/pen.ts', 'z', Date.now() / 1000 + 60);
   expect(firmwareFreshness(root).reason).toBe('firmware/src/app/pen.ts is newer than the firmware bundles');
+});
+
+test('a missing bundle of one drive is built too; the bundle of the drive asked for is the one returned', () => {
+  for (const f of BUNDLES) at(`firmware/dist/${f}`, 'old', 2000);
+  rmSync(path.join(root, 'firmware/dist/stipple-stepper.js'));
+  expect(firmwareFreshness(root)).toEqual({ stale: true, reason: 'firmware/dist/stipple-stepper.js is missing' });
+  expect(ensureFirmware(root, undefined, 'stepper')).toMatchObject({ built: true, bundle: path.join(root, 'firmware/dist/stipple-stepper.js') });
+  expect(ensureFirmware(root, undefined, 'voiceCoil')).toMatchObject({ built: false, bundle: path.join(root, 'firmware/dist/stipple-voice-coil.js') });
 });
 
 test('a failed build is one line naming the error', () => {

@@ -1,5 +1,7 @@
 // `stipple flash` as a library on in-process virtual pens (virtual time: fast): both
-// schemes, and every way an upload can fail leaves the pen recoverable over its REPL.
+// schemes, and every way an upload can fail leaves the pen recoverable over its REPL; a
+// bundle of one drive goes only onto that drive's pen, and takes the place of stipple.js
+// where that leaves no room for the records.
 import { readFileSync } from 'node:fs';
 import { PenClient } from '@stipple/host-tools/link';
 import type { ByteTransport } from '@stipple/host-tools/link';
@@ -9,8 +11,9 @@ import type { FlashOptions, FlashResult } from '@stipple/host-tools/flash/flash-
 import { bundleFromBytes } from '@stipple/host-tools/flash/firmware-bundle';
 import type { FirmwareBundle } from '@stipple/host-tools/flash/firmware-bundle';
 import { fileCheck } from '@stipple/host-tools/flash/pen-storage';
+import { fileCost, RECORD_MARGIN } from '@stipple/host-tools/flash/flash-plan';
 import { SimLink } from '@stipple/host-tools/sim/sim-link';
-import { FIRMWARE_BUNDLE, VirtualPen } from '@stipple/host-tools/sim/virtual-pen';
+import { FIRMWARE_BUNDLE, VirtualPen, variantBundle } from '@stipple/host-tools/sim/virtual-pen';
 import type { VirtualPenOptions } from '@stipple/host-tools/sim/virtual-pen';
 
 const DEVICE = readFileSync(FIRMWARE_BUNDLE, 'latin1');
@@ -148,4 +151,70 @@ test('a firmware that dies at boot: reported with what the pen printed; its REPL
   const r = await flash(s, NEXT);
   expect(r.info.fw).toBe(nextFw);
   await s.close();
+});
+
+describe('bundles of one drive', () => {
+  const VOICE_COIL = bundle(readFileSync(variantBundle('voiceCoil'), 'latin1'), 'stipple-voice-coil.js');
+  const STEPPER = bundle(readFileSync(variantBundle('stepper'), 'latin1'), 'stipple-stepper.js');
+  const variants = { voiceCoil: VOICE_COIL, stepper: STEPPER };
+
+  test('the other drive\'s bundle is refused before the pen is touched', async () => {
+    const s = session({ variant: 'stepper' });
+    const before = s.pen.board.storage.read('.bootcde');
+    const e = await failure(s, VOICE_COIL);
+    expect(e.phase).toBe('probe');
+    expect(e.message).toBe('stipple-voice-coil.js drives voiceCoil pens only, and this pen\'s identity says stepper: flash stipple-stepper.js or stipple.js; nothing was changed');
+    expect(s.pen.board.storage.read('.bootcde')).toBe(before);
+    expect(s.pen.board.resets.map((x) => x.reason)).toEqual(['power-on']);
+    await s.close();
+  });
+
+  test('its own drive\'s bundle boots and says its drive in hello', async () => {
+    const s = session({ variant: 'stepper' });
+    const r = await flash(s, STEPPER);
+    expect(r).toMatchObject({ file: 'stipple-stepper.js', drive: 'stepper' });
+    expect(r.info).toMatchObject({ fw: '0.1.0+stepper', drive: 'stepper' });
+    expect(s.pen.board.uncaughtErrors).toEqual([]);
+    await s.close();
+  });
+
+  /** A Pico pen whose other files leave room for the voice-coil bundle and its records, but not for stipple.js and its records. */
+  function crowded(): SimSession {
+    const s = session();
+    const st = s.pen.board.storage;
+    const room = fileCost(NEXT.bytes.length) + RECORD_MARGIN - 64; // 64 B short for stipple.js
+    expect(room).toBeGreaterThan(fileCost(VOICE_COIL.bytes.length) + RECORD_MARGIN);
+    const others = st.getStats().totalBytes - room;
+    st.writeFile('log', 'x'.repeat(others - fileCost(st.read('hw')!.length) - 32));
+    return s;
+  }
+
+  test('stipple.js that leaves no room for the records gives way to the pen\'s own drive\'s bundle, saying so', async () => {
+    const s = crowded();
+    const notices: string[] = [];
+    const r = await flash(s, NEXT, { variants, onNotice: (t) => notices.push(t) });
+    expect(notices).toEqual([expect.stringMatching(/^test\.js \(both drives, \d+ B\) leaves no room for the pen's records \(.*\): flashing this voiceCoil pen's own bundle stipple-voice-coil\.js \(\d+ B\) instead$/)]);
+    expect(r).toMatchObject({ file: 'stipple-voice-coil.js', drive: 'voiceCoil' });
+    expect(r.info.fw).toBe('0.1.0+voiceCoil');
+    expect(s.pen.board.storage.read('.bootcde')).toBe(Buffer.from(VOICE_COIL.bytes).toString('latin1'));
+    await s.close();
+  });
+
+  test('without the variant bundles on offer, the refusal names the one that would fit', async () => {
+    const s = crowded();
+    const before = s.pen.board.storage.read('.bootcde');
+    const e = await failure(s, NEXT);
+    expect(e.message).toMatch(/^the bundle needs \d+ B of Storage plus 2048 B for the pen's records, .*: stipple-voice-coil\.js, the bundle of this pen's drive only \(voiceCoil\), is smaller; nothing was changed$/);
+    expect(s.pen.board.storage.read('.bootcde')).toBe(before);
+    await s.close();
+  });
+
+  test('preferVariant flashes the pen\'s own drive\'s bundle where stipple.js would fit too', async () => {
+    const s = session({ board: 'ESP32', variant: 'stepper' });
+    const notices: string[] = [];
+    const r = await flash(s, NEXT, { variants, preferVariant: true, onNotice: (t) => notices.push(t) });
+    expect(notices).toEqual([`this is a stepper pen: flashing its own bundle stipple-stepper.js (${STEPPER.bytes.length} B)`]);
+    expect(r.info).toMatchObject({ fw: '0.1.0+stepper', drive: 'stepper' });
+    await s.close();
+  });
 });

@@ -24,6 +24,7 @@ interface DemoOpts {
   seed: string;
   out: string;
   seconds: string;
+  ownDrive?: boolean;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function registerDemo(program: Command): void {
     .option('--seed <n>', 'the virtual pen\'s seed (part-to-part spread)', '1')
     .option('--out <dir>', 'where the calibration certificate and the run report go', DEMO_OUT_DIR)
     .option('--seconds <s>', 'virtual seconds with the pedal down per preset', '3')
+    .option('--own-drive', 'run the voice-coil pen\'s own bundle (stipple-voice-coil.js) instead of stipple.js')
     .option('--json', 'one summary object instead of the text')
     .action(async (opts: DemoOpts) => {
       const wall0 = process.hrtime.bigint();
@@ -47,7 +49,7 @@ export function registerDemo(program: Command): void {
       // 1. the firmware this tree builds
       let fw;
       try {
-        fw = ensureFirmware(REPO_ROOT, (why) => say(colour.bold(`building the firmware (${why}): node firmware/build.mjs`)));
+        fw = ensureFirmware(REPO_ROOT, (why) => say(colour.bold(`building the firmware (${why}): node firmware/build.mjs`)), opts.ownDrive ? 'voiceCoil' : undefined);
       } catch (e) {
         throw new CliError((e as Error).message);
       }

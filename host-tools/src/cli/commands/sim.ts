@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { FIRMWARE_BUNDLE } from '../../sim/virtual-pen';
+import { FIRMWARE_BUNDLE, variantBundle } from '../../sim/virtual-pen';
 import { SimPtyServer } from '../../sim/pty/pty-server';
 import { StorageError } from '../../sim/board';
 import { PtyError } from '../../sim/pty/socat-pty';
@@ -21,6 +21,7 @@ interface SimOpts {
   board: string;
   spread: boolean;
   speed: string;
+  ownDrive?: boolean;
   json?: boolean;
 }
 
@@ -40,6 +41,7 @@ export function registerSim(program: Command): void {
     .option('--board <b>', `MCU board: ${BOARDS.join(' | ')}`, 'PICO')
     .option('--no-spread', 'nominal parts (no part-to-part spread)')
     .option('--speed <x>', 'virtual seconds per wall second', '1')
+    .option('--own-drive', 'run the bundle of the pen\'s drive only (stipple-voice-coil.js or stipple-stepper.js) instead of stipple.js')
     .option('--json', 'machine-readable output (one JSON line when ready, one when stopped)')
     .action(async (opts: SimOpts) => {
       const seed = Number(opts.seed);
@@ -48,7 +50,8 @@ export function registerSim(program: Command): void {
       if (!(speed > 0) || !Number.isFinite(speed)) throw new CliError(`--speed must be a positive number (got "${opts.speed}")`);
       const variant = oneOf('variant', opts.variant, VARIANTS);
       const board = oneOf('board', opts.board, BOARDS);
-      if (!existsSync(FIRMWARE_BUNDLE)) throw new CliError(`${path.relative(process.cwd(), FIRMWARE_BUNDLE)} is missing: run \`npm run build\``);
+      const file = opts.ownDrive ? variantBundle(variant) : FIRMWARE_BUNDLE;
+      if (!existsSync(file)) throw new CliError(`${path.relative(process.cwd(), file)} is missing: run \`npm run build\``);
       // signal handlers first: a client that sees the ready line may signal us at once
       let stop: (why: string | null) => void = () => undefined;
       const stopped = new Promise<string | null>((resolve) => { stop = resolve; });
@@ -57,7 +60,7 @@ export function registerSim(program: Command): void {
       let server: SimPtyServer;
       try {
         server = await SimPtyServer.start({
-          seed, variant, board, spread: opts.spread, speed, ptyPath: opts.pty!, gaugePtyPath: opts.gaugePty,
+          seed, variant, board, spread: opts.spread, speed, ptyPath: opts.pty!, gaugePtyPath: opts.gaugePty, variantBundle: opts.ownDrive,
         });
       } catch (e) {
         if (e instanceof PtyError) throw new CliError(e.message);

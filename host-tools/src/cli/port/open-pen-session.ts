@@ -12,6 +12,8 @@ export interface PortOptions {
   port: string;
   seed: string;
   variant: string;
+  /** With --port sim: the virtual pen runs its drive's own bundle, not stipple.js. */
+  simOwnDrive?: boolean;
   /** Technician secret (hex) for SERVICE requests on a real pen. */
   secret?: string;
 }
@@ -20,11 +22,12 @@ export function addPortOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--port <port>', 'serial port path, a PTY made by `stipple sim --pty`, or "sim" for an in-process virtual pen')
     .option('--seed <n>', 'with --port sim: the virtual pen\'s seed (same seed, same pen)', '1')
-    .option('--variant <v>', `with --port sim: ${SIM_VARIANTS.join(' | ')} (bench: the bench firmware build)`, 'voiceCoil');
+    .option('--variant <v>', `with --port sim: ${SIM_VARIANTS.join(' | ')} (bench: the bench firmware build)`, 'voiceCoil')
+    .option('--sim-own-drive', 'with --port sim: the virtual pen runs its drive\'s own bundle (stipple-voice-coil.js or stipple-stepper.js), not stipple.js');
 }
 
 export async function openPenSession(o: PortOptions): Promise<PenSession> {
-  if (o.port === 'sim') return SimSession.open(simPenOptions(parseSeed(o.seed), parseSimVariant(o.variant)));
+  if (o.port === 'sim') return SimSession.open(simPenOptions(parseSeed(o.seed), parseSimVariant(o.variant), o.simOwnDrive));
   return SerialSession.open(o.port, o.secret);
 }
 

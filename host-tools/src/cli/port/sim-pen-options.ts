@@ -3,7 +3,7 @@
 // without SERVICE) on a virtual board. Checked here so a bad value is one clear line.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FIRMWARE_BUNDLE } from '../../sim/virtual-pen';
+import { FIRMWARE_BUNDLE, variantBundle } from '../../sim/virtual-pen';
 import type { VirtualPenOptions } from '../../sim/virtual-pen';
 import { CliError } from '../output';
 
@@ -28,8 +28,11 @@ function readBundle(file: string): string {
   return readFileSync(file, 'latin1');
 }
 
-/** VirtualPen options for a seed and variant (the bench build drives the voice-coil board). */
-export function simPenOptions(seed: number, variant: SimVariant): VirtualPenOptions {
+/**
+ * VirtualPen options for a seed and variant (the bench build drives the voice-coil board);
+ * `ownDrive`: the device bundle of that drive only (stipple-voice-coil.js, stipple-stepper.js).
+ */
+export function simPenOptions(seed: number, variant: SimVariant, ownDrive = false): VirtualPenOptions {
   if (variant === 'bench') return { seed, variant: 'voiceCoil', bundle: readBundle(BENCH_BUNDLE) };
-  return { seed, variant, bundle: readBundle(FIRMWARE_BUNDLE) };
+  return { seed, variant, bundle: readBundle(ownDrive ? variantBundle(variant) : FIRMWARE_BUNDLE) };
 }
