@@ -91,37 +91,63 @@ export interface PenEvents {
 }
 
 export class Pen {
-  io: PenIo;
+  // The fields the per-block path (onBlock) reads come first (io, a constructor parameter, before
+  // them all), each given a value here, an absent one too: Espruino finds a property by walking
+  // the object's list of them, so one near the end costs more, and one that is absent costs the
+  // whole list and the class's methods (≈ 6 µs on x86, docs/control.md "Budgets").
+  private an: BlockAnalysis = new BlockAnalysis(this.io.convolve);
+  private blocks = 0;
+  /** stepper: the motion sequences (stage homing and positioning, cam probe and park) */
+  private stepDrive: StepperDrive | undefined = undefined;
+  private vc: VoiceCoilDepthController | undefined = undefined;
+  /** per run (applySetpoints): set depth, Hall zero (raw) and mm per raw unit, raw depth-limit and travel thresholds */
+  private rawLimit = 0;
+  private rawTravel = 0;
+  /** consecutive blocks in which the needle did not travel */
+  private stillBlocks = 0;
+  /** host-driven run (SERVICE or bench): needs heartbeats */
+  hostRun = false;
+  /** the last block's coil current (A) and drive (duty, or the stepper stage's level) */
+  private amps = 0;
+  /** Σ I² over the blocks since the last slow check, A² */
+  private i2 = 0;
+  private z = 0;
+  private g = 1;
+  /** the last block's mean bottom of stroke, mm */
+  measMm = 0;
+  private setMm = 0;
+  private trackingBlocks = 0;
+  /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
+  openLoop = false;
+  /** a setpoint change waiting for the end of the block (retune) */
+  private retunePending = false;
+  private drive = 0;
+  private airBlocks = 0;
+  warn = 0;
+  counters: Counters = zeroCounters();
+  /**
+   * blocks still to come whose in-skin test a transient spoils (the start, a retune), plus the
+   * settled block after them
+   */
+  private transientBlocks = 0;
+  telemetryEvery = 0;
+  /** the steady block length at the run's rate (strokes) */
+  private blockM = 0;
   records: RecordStore;
   supervisor: Supervisor;
   prefs: Settings = defaultSettings();
   presets: Preset[] = DEFAULT_PRESETS.slice();
-  counters: Counters = zeroCounters();
   cal: Calibration | undefined;
   calStatus = 'missing';
   handlers: PenEvents = {};
-  warn = 0;
-  /** host-driven run (SERVICE or bench): needs heartbeats */
-  hostRun = false;
   lastHeartbeat = 0;
-  telemetryEvery = 0;
   /** telemetry records carry each stroke's depth */
   telemetryPerStroke = false;
-  /** the last block's mean bottom of stroke, mm */
-  measMm = 0;
-  /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
-  openLoop = false;
   /** called whenever the pen is made safe (service primitives stop too) */
   onSafe: (() => void) | undefined;
   /** called on every housekeeping tick (the handset's hold timers) */
   onTick: ((now: number) => void) | undefined;
 
-  private vc: VoiceCoilDepthController | undefined;
-  private stageCtl: StageDepthController | undefined;
-  private cam: CamSpeedController | undefined;
-  /** stepper: the motion sequences (stage homing and positioning, cam probe and park) */
-  private stepDrive: StepperDrive | undefined;
-  private an: BlockAnalysis;
   /** one telemetry record, TLM_FIELDS order, reused */
   private tlm = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   /** the Hall calibration at the coil's temperature now (voice coil: the magnet sits on the coil former) */
@@ -132,44 +158,21 @@ export class Pen {
   private hostSet = { depth: 0, rate: 0, endS: 0 };
   /** calibration in flash (a trial calibration in SERVICE replaces `cal` in RAM only) */
   private savedCal: Calibration | undefined;
-  /** per run (applySetpoints): set depth, Hall zero (raw) and mm per raw unit, raw depth-limit and travel thresholds */
-  private setMm = 0;
-  private z = 0;
-  private g = 1;
-  private rawLimit = 0;
-  private rawTravel = 0;
+  private stageCtl: StageDepthController | undefined;
+  private cam: CamSpeedController | undefined;
   private limitMm = 2;
   /** coil resistance for the thermal estimate, Ω */
   private coilR = 4;
   /** coil temperature (thermistor), °C */
   private tempC = 25;
-  /** the last block's coil current (A) and drive (duty, or the stepper stage's level) */
-  private amps = 0;
-  private drive = 0;
-  /** Σ I² over the blocks since the last slow check, A², and its time */
-  private i2 = 0;
   private lastSlowT = 0;
-  /** stroke rate the sampling runs at, and the steady block length there (strokes) */
+  /** stroke rate the sampling runs at */
   private rateNow = 0;
-  private blockM = 0;
-
-  /** a setpoint change waiting for the end of the block (retune) */
-  private retunePending = false;
   private runStart = 0;
-  private blocks = 0;
-  private airBlocks = 0;
   private noisyBlocks = 0;
-  /**
-   * blocks still to come whose in-skin test a transient spoils (the start, a retune), plus the
-   * settled block after them
-   */
-  private transientBlocks = 0;
   /** strokes of such blocks: they count as dots, or not, with the next settled block */
   private pendingDots = 0;
   private pendingSkin = false;
-  private trackingBlocks = 0;
-  /** consecutive blocks in which the needle did not travel */
-  private stillBlocks = 0;
   /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
   private probeVerdict = 0;
   private probeWhy = '';
@@ -185,10 +188,8 @@ export class Pen {
   private probeTimer = 0;
   private dirty = false;
 
-  constructor(io: PenIo, store: RecordStore) {
-    this.io = io;
+  constructor(public io: PenIo, store: RecordStore) {
     this.records = store;
-    this.an = new BlockAnalysis(io.convolve);
     const self = this;
 
     this.supervisor = new Supervisor({
@@ -429,10 +430,8 @@ export class Pen {
 
   /** Block sampling at the run's rate: a block spans exactly M strokes. */
   private startSampling(): void {
-    const self = this;
-    this.io.sample(this.rateNow, this.an.m, function (buf) {
-      self.onBlock(buf);
-    });
+    // bound, not wrapped in a closure: a call less per block (≈ 5 µs on x86)
+    this.io.sample(this.rateNow, this.an.m, this.onBlock.bind(this));
   }
 
   /**
@@ -465,7 +464,8 @@ export class Pen {
     const lo = an.lo;
     const nb = ++this.blocks;
     // stepper: the cam's ramp is over (voice coil: always)
-    const settled = !this.stepDrive || now >= this.stepDrive.settleT;
+    const sd = this.stepDrive;
+    const settled = !sd || now >= sd.settleT;
     // while the cam ramps a block holds no whole strokes: its strokes are reported as sampled
     // (a sinusoid fit over strokes of changing length lifts them 24-29 µm; `top` keeps the lift),
     // and the first settled block finds the bottom again from its highest sample (followed through
@@ -507,19 +507,22 @@ export class Pen {
     if (vc) {
       // the first correction after the stroke clock (re)started (a run's first block, the first at a
       // new rate) measures the block's last stroke: its sample at the bottom phase, lifted by the mean stroke's fit
-      this.drive = vc.update(meanMm, supply, vc.firstStep ? (buf[an.at + SAMPLES_PER_BLOCK - an.n] + an.corr - this.z) * this.g : meanMm);
+      const duty = vc.update(meanMm, supply, vc.firstStep ? (buf[an.at + SAMPLES_PER_BLOCK - an.n] + an.corr - this.z) * this.g : meanMm);
+      this.drive = duty;
       inSkin = vc.inSkin;
-      if (!this.retunePending) io.strokeDuty(this.drive);
+      if (!this.retunePending) io.strokeDuty(duty);
     } else if (this.cam) this.stepperBlock(meanMm, settled);
-    this.airBlocks = inSkin ? 0 : this.airBlocks + 1;
-    const warn = (this.warn & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR)) | (vc && vc.notReached ? WARN.DEPTH_NOT_REACHED : 0) | (this.airBlocks >= LIMITS.airBlocks ? WARN.IN_AIR : 0);
-    if (warn !== this.warn) this.setWarn(warn);
+    const air = inSkin ? 0 : this.airBlocks + 1;
+    this.airBlocks = air;
+    const was = this.warn;
+    const warn = (was & ~(WARN.DEPTH_NOT_REACHED | WARN.IN_AIR)) | (vc && vc.notReached ? WARN.DEPTH_NOT_REACHED : 0) | (air >= LIMITS.airBlocks ? WARN.IN_AIR : 0);
+    if (warn !== was) this.setWarn(warn);
 
     // --- counters and telemetry
     const m = an.m;
     const c = this.counters;
     // stepper: the strokes the cam really made are counted by housekeeping (every one a dot), not the block's nominal M
-    if (!this.stepDrive) {
+    if (!sd) {
       c.cStrokes += m;
       c.strokes += m;
       if (!this.transientBlocks) {
@@ -554,11 +557,8 @@ export class Pen {
       this.transientBlocks = 2;
       return;
     }
-    const self = this;
     this.an.configure(this.blockM);
-    this.io.sample(this.rateNow, this.blockM, function (b) {
-      self.onBlock(b);
-    });
+    this.startSampling();
   }
 
   /**
