@@ -100,7 +100,7 @@ export class Pen {
   /** stepper: the motion sequences (stage homing and positioning, cam probe and park) */
   private stepDrive: StepperDrive | undefined = undefined;
   private vc: VoiceCoilDepthController | undefined = undefined;
-  /** per run (applySetpoints): set depth, Hall zero (raw) and mm per raw unit, raw depth-limit and travel thresholds */
+  /** per run (applySetpoints, hallFactors): the raw depth-limit and travel thresholds */
   private rawLimit = 0;
   private rawTravel = 0;
   /** consecutive blocks in which the needle did not travel */
@@ -111,10 +111,12 @@ export class Pen {
   private amps = 0;
   /** Σ I² over the blocks since the last slow check, A² */
   private i2 = 0;
+  /** per run: the Hall's zero (raw) and mm per raw unit */
   private z = 0;
   private g = 1;
   /** the last block's mean bottom of stroke, mm */
   measMm = 0;
+  /** per run: the set depth, mm */
   private setMm = 0;
   private trackingBlocks = 0;
   /** open the depth/rate loops (benchmark comparison with today's open-loop machines) */
