@@ -24,6 +24,18 @@ export const SKIN_RESIDUAL_MM = 0.02;
 export const SOFT_START_FRACTION = 0.9;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
+/**
+ * Wobble prediction (hand pressure at 1–5 Hz): below this rate (blocks of 2–3 strokes) the loop
+ * adds the disturbance's predicted change; at 6-stroke blocks the wobble is beyond prediction
+ * (and the CPU is short), so there it is off.
+ */
+export const PREDICT_BELOW_RATE = 125;
+/** Forgetting factor of the predictor's correlations, per block (memory ≈ 1/(1 − f) blocks). */
+export const PREDICT_FORGET = 0.95;
+/** Ridge on the predictor's zero-lag correlation, mm² per block of memory: noise this size predicts nothing. */
+export const PREDICT_RIDGE = 2e-5;
+/** Fraction of the predicted change the loop acts on. */
+export const PREDICT_GAIN = 1;
 
 export class VoiceCoilDepthController {
   model: StrokeModel;
@@ -60,6 +72,22 @@ export class VoiceCoilDepthController {
   private kpa = 0;
   /** Ki/a for the soft start's first correction (Ki at most 1) */
   private kia1 = 0;
+  /**
+   * Disturbance predictor (predictDelta): the last disturbance estimate, its last two changes,
+   * their forgetting correlations at lags 0, 1, 2, and the prediction term in the drive now.
+   */
+  private dLast = 0;
+  private x1 = 0;
+  private x2 = 0;
+  private x3 = 0;
+  private x4 = 0;
+  private r0 = 0;
+  private r1 = 0;
+  private r2 = 0;
+  private r3 = 0;
+  private r4 = 0;
+  private q = 0;
+  private predicting = false;
 
   constructor(model: StrokeModel, kp: number, ki: number) {
     this.model = model;
@@ -89,6 +117,10 @@ export class VoiceCoilDepthController {
     for (let i = 1; i < m.rates.length; i++) if (Math.abs(m.rates[i] - rate) < Math.abs(m.rates[best] - rate)) best = i;
     this.bin = best;
     this.integ = this.learned[best];
+    // a new operating point starts the wobble predictor afresh (its first blocks are transients)
+    this.predicting = rate < PREDICT_BELOW_RATE && !this.openLoop;
+    this.x1 = this.x2 = this.x3 = this.x4 = this.r0 = this.r1 = this.r2 = this.r3 = this.r4 = this.q = 0;
+    this.dLast = NaN;
   }
 
   /** Drive for the first block of a run (soft start from below the learned drive). */
@@ -130,8 +162,11 @@ export class VoiceCoilDepthController {
     let e = this.setMm - peakMm;
     let kia = this.kia;
     let kpa = this.kpa;
+    let pred = this.predicting;
     if (this.firstStep) {
       this.firstStep = false;
+      // a step response, not the wobble: the predictor starts from the next block
+      pred = false;
       e = this.setMm - settledMm;
       kia = this.kia1;
       kpa = 0;
@@ -139,8 +174,10 @@ export class VoiceCoilDepthController {
     // u stands for the coil current: the supply and the coil's resistance now set the most it can be
     const vk = NOMINAL_SUPPLY_V * this.coilFactor;
     const lim = supplyV / vk < this.uMax ? supplyV / vk : this.uMax;
-    let integ = this.integ + kia * e;
-    let u = this.uFf + integ + kpa * e;
+    // the integral learns the disturbance without the part the last prediction already took out
+    let integ = this.integ + kia * (e + this.gainNow * this.q);
+    const q = pred ? this.predictDelta(peakMm) : 0;
+    let u = this.uFf + integ + kpa * e + q;
     // anti-windup: no integration into a limit
     if (u > lim) {
       u = lim;
@@ -155,11 +192,54 @@ export class VoiceCoilDepthController {
     }
     this.integ = integ;
     this.u = u;
+    this.q = q;
     this.blocksRun++;
     this.saturatedBlocks = u >= lim && e > 0.02 ? this.saturatedBlocks + 1 : 0;
     this.notReached = this.saturatedBlocks >= NOT_REACHED_BLOCKS;
     const d = (u * vk) / supplyV;
     return d > 1 ? 1 : d;
+  }
+
+  /**
+   * The drive term for the disturbance's predicted change over the next block. The disturbance
+   * d = measured − gain·u (what the model does not explain; the offset drops out of its changes);
+   * its changes x follow an AR(4) model x[n+1] = a1·x[n] + … + a4·x[n−3] (the wobble's
+   * fundamental and its first harmonic: skin that lets go of the needle clips the wobble),
+   * whose coefficients the Levinson recursion solves from exponentially forgotten correlations
+   * r0…r4 (Yule–Walker): stable whatever the data, it follows the wobble's frequency and
+   * shrinks towards no prediction on noise (the ridge) and right after a step (its change
+   * enters r0 before it is extrapolated).
+   */
+  private predictDelta(peakMm: number): number {
+    const d = peakMm - this.gainNow * this.u;
+    const x = d - this.dLast;
+    this.dLast = d;
+    if (!(x === x)) return 0;
+    const f = PREDICT_FORGET;
+    const x1 = this.x1;
+    const x2 = this.x2;
+    const x3 = this.x3;
+    const r0 = (this.r0 = f * this.r0 + x * x) + PREDICT_RIDGE;
+    const r1 = (this.r1 = f * this.r1 + x * x1);
+    const r2 = (this.r2 = f * this.r2 + x * x2);
+    const r3 = (this.r3 = f * this.r3 + x * x3);
+    const r4 = (this.r4 = f * this.r4 + x * this.x4);
+    this.x4 = x3;
+    this.x3 = x2;
+    this.x2 = x1;
+    this.x1 = x;
+    // Levinson: order k's coefficients from order k−1's and the reflection k; e the prediction error power
+    const a = r1 / r0;
+    let e = r0 - a * r1;
+    const k2 = (r2 - a * r1) / e;
+    const b1 = a - k2 * a;
+    e *= 1 - k2 * k2;
+    const k3 = (r3 - b1 * r2 - k2 * r1) / e;
+    const c1 = b1 - k3 * k2;
+    const c2 = k2 - k3 * b1;
+    e *= 1 - k3 * k3;
+    const k4 = (r4 - c1 * r3 - c2 * r2 - k3 * r1) / e;
+    return (-PREDICT_GAIN * ((c1 - k4 * k3) * x + (c2 - k4 * c2) * x1 + (k3 - k4 * c1) * x2 + k4 * x3)) / this.gainNow;
   }
 
   /** End of a run: keep what was learned at this rate. */
