@@ -32,10 +32,14 @@ export const NOT_REACHED_BLOCKS = 4;
 export const PREDICT_BELOW_RATE = 125;
 /** Forgetting factor of the predictor's correlations, per block (memory ≈ 1/(1 − f) blocks). */
 export const PREDICT_FORGET = 0.95;
-/** Ridge on the predictor's zero-lag correlation, mm² per block of memory: noise this size predicts nothing. */
+/**
+ * The forgotten sums of x[n]·x[n−k] weighted by LAG^k (LAG² = PREDICT_FORGET) are the autocorrelation
+ * of the exponentially windowed changes, a true (positive definite) one: without it the sums are not
+ * a Toeplitz sequence and a tone 5 blocks a period gave a reflection of −2.3 once a period.
+ */
+const LAG = Math.sqrt(PREDICT_FORGET);
+/** Added to the predictor's zero-lag correlation, mm²: changes of a few µm (the sensor's noise) predict little. */
 export const PREDICT_RIDGE = 2e-5;
-/** Fraction of the predicted change the loop acts on. */
-export const PREDICT_GAIN = 1;
 
 export class VoiceCoilDepthController {
   model: StrokeModel;
@@ -72,22 +76,23 @@ export class VoiceCoilDepthController {
   private kpa = 0;
   /** Ki/a for the soft start's first correction (Ki at most 1) */
   private kia1 = 0;
-  /**
-   * Disturbance predictor (predictDelta): the last disturbance estimate, its last two changes,
-   * their forgetting correlations at lags 0, 1, 2, and the prediction term in the drive now.
-   */
-  private dLast = 0;
-  private x1 = 0;
-  private x2 = 0;
-  private x3 = 0;
-  private x4 = 0;
-  private r0 = 0;
-  private r1 = 0;
-  private r2 = 0;
-  private r3 = 0;
-  private r4 = 0;
+  /** the drive term of the last wobble prediction (predictDelta), which the integral must not learn */
   private q = 0;
-  private predicting = false;
+  /**
+   * The wobble predictor's state (predictDelta): the last disturbance estimate, its last four
+   * changes and their forgotten correlations at lags 0–4; set by configure (no JsVars before a run).
+   */
+  private dLast!: number;
+  private x1!: number;
+  private x2!: number;
+  private x3!: number;
+  private x4!: number;
+  private r0!: number;
+  private r1!: number;
+  private r2!: number;
+  private r3!: number;
+  private r4!: number;
+  private predicting!: boolean;
 
   constructor(model: StrokeModel, kp: number, ki: number) {
     this.model = model;
@@ -220,10 +225,10 @@ export class VoiceCoilDepthController {
     const x2 = this.x2;
     const x3 = this.x3;
     const r0 = (this.r0 = f * this.r0 + x * x) + PREDICT_RIDGE;
-    const r1 = (this.r1 = f * this.r1 + x * x1);
-    const r2 = (this.r2 = f * this.r2 + x * x2);
-    const r3 = (this.r3 = f * this.r3 + x * x3);
-    const r4 = (this.r4 = f * this.r4 + x * this.x4);
+    const r1 = LAG * (this.r1 = f * this.r1 + x * x1);
+    const r2 = f * (this.r2 = f * this.r2 + x * x2);
+    const r3 = LAG * f * (this.r3 = f * this.r3 + x * x3);
+    const r4 = f * f * (this.r4 = f * this.r4 + x * this.x4);
     this.x4 = x3;
     this.x3 = x2;
     this.x2 = x1;
@@ -239,7 +244,10 @@ export class VoiceCoilDepthController {
     const c2 = k2 - k3 * b1;
     e *= 1 - k3 * k3;
     const k4 = (r4 - c1 * r3 - c2 * r2 - k3 * r1) / e;
-    return (-PREDICT_GAIN * ((c1 - k4 * k3) * x + (c2 - k4 * c2) * x1 + (k3 - k4 * c1) * x2 + k4 * x3)) / this.gainNow;
+    // a reflection beyond ±1 (rounding) would be an unstable model; NaN (no changes yet): predict nothing
+    if (!(a * a < 1 && k2 * k2 < 1 && k3 * k3 < 1 && k4 * k4 < 1)) return 0;
+    const w = 2 - (2 * e * (1 - k4 * k4)) / r0;
+    return ((w > 1 ? -1 : -w) * ((c1 - k4 * k3) * x + (c2 - k4 * c2) * x1 + (k3 - k4 * c1) * x2 + k4 * x3)) / this.gainNow;
   }
 
   /** End of a run: keep what was learned at this rate. */
