@@ -9,8 +9,11 @@
 // whatever the battery and the coil temperature (control/coil-temperature.ts).
 // The integral is remembered per stroke-rate bin (iterative learning): a run that
 // returns to a rate starts from what the last run there learned, not from zero.
+// Below 125 strokes/s the loop also drives against the hand wobble's predicted change over the
+// next block (predictDelta: an AR(4) on the disturbance's changes), which a loop correcting
+// from the last block lags (docs/control.md "Wobble prediction").
 // The output limit u_max is the drive that would put the needle at the hard depth
-// limit in air, where nothing resists it: no command can ask for more.
+// limit in air, where nothing resists it: no command can ask for more, prediction included.
 import { StrokeModel, interpolate } from './calibration';
 
 export const NOMINAL_SUPPLY_V = 7.4;
@@ -26,8 +29,9 @@ export const SOFT_START_FRACTION = 0.9;
 export const NOT_REACHED_BLOCKS = 4;
 /**
  * Wobble prediction (hand pressure at 1–5 Hz): below this rate (blocks of 2–3 strokes) the loop
- * adds the disturbance's predicted change; at 6-stroke blocks the wobble is beyond prediction
- * (and the CPU is short), so there it is off.
+ * adds the disturbance's predicted change. At 6-stroke blocks it is off: the control CPU at
+ * 150/s is over its budget already (on there, the bench's 150/s RMS fell 18.7 -> 15.9 µm, the
+ * worst stroke did not move).
  */
 export const PREDICT_BELOW_RATE = 125;
 /** Forgetting factor of the predictor's correlations, per block (memory ≈ 1/(1 − f) blocks). */
