@@ -216,8 +216,8 @@ export class VoiceCoilDepthController {
    * fundamental and its first harmonic: skin that lets go of the needle clips the wobble),
    * whose coefficients the Levinson recursion solves from exponentially forgotten correlations
    * r0…r4 (Yule–Walker): stable whatever the data, it follows the wobble's frequency and
-   * shrinks towards no prediction on noise (the ridge) and right after a step (its change
-   * enters r0 before it is extrapolated).
+   * shrinks towards no prediction on noise (the ridge, the skill weight) and right after a
+   * step (its change enters r0 before it is extrapolated).
    */
   private predictDelta(peakMm: number): number {
     const d = peakMm - this.gainNow * this.u;
@@ -250,6 +250,8 @@ export class VoiceCoilDepthController {
     const k4 = (r4 - c1 * r3 - c2 * r2 - k3 * r1) / e;
     // a reflection beyond ±1 (rounding) would be an unstable model; NaN (no changes yet): predict nothing
     if (!(a * a < 1 && k2 * k2 < 1 && k3 * k3 < 1 && k4 * k4 < 1)) return 0;
+    // scaled by its skill: 1 − E4/r0 is the share of the changes' power it predicts (a tone ≈ 1,
+    // white noise ≈ 0.4), doubled and capped at 1 (without it scar's worst stroke grew 110 -> 122 µm)
     const w = 2 - (2 * e * (1 - k4 * k4)) / r0;
     return ((w > 1 ? -1 : -w) * ((c1 - k4 * k3) * x + (c2 - k4 * c2) * x1 + (k3 - k4 * c1) * x2 + k4 * x3)) / this.gainNow;
   }
