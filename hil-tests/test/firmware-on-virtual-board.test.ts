@@ -3,8 +3,9 @@
 // and a factory-fresh pen (no calibration) latches UNCALIBRATED, shows the fault on the
 // LED and never drives the needle, even when the practitioner presses run. The bundles
 // of one drive (stipple-voice-coil.js, stipple-stepper.js) do the same on their drive's
-// pens; on the MDBT42Q, whose Storage holds stipple.js with barely the records' margin, a
-// calibrated pen of each drive runs its own bundle with room to spare.
+// pens; on the MDBT42Q, whose Storage holds stipple.js but not the records' margin beside a
+// calibrated pen's records (docs/hardware.md "Storage"), a calibrated pen of each drive runs
+// its own bundle with that margin to spare.
 import { readFileSync } from 'fs';
 import { VirtualPen, FIRMWARE_BUNDLE, variantBundle } from '@stipple/host-tools/sim/virtual-pen';
 import { calibratedSimPen } from '@stipple/host-tools/sim/calibrated-sim-pen';
