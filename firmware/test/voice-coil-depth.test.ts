@@ -180,9 +180,15 @@ describe('VoiceCoilDepthController: wobble prediction', () => {
   const rms = (xs: number[]): number => Math.sqrt(xs.reduce((a, x) => a + x * x, 0) / xs.length);
   const worst = (xs: number[]): number => Math.max(...xs.map(Math.abs));
 
-  it('is on below PREDICT_BELOW_RATE and off at 6-stroke blocks', () => {
+  it('is on below PREDICT_BELOW_RATE (blocks of 2-3 strokes) and off from it (6-stroke blocks)', () => {
     expect(ON).toBeLessThan(PREDICT_BELOW_RATE);
     expect(OFF).toBeGreaterThanOrEqual(PREDICT_BELOW_RATE);
+    expect(strokesPerBlock(PREDICT_BELOW_RATE - 1, true)).toBeLessThanOrEqual(3);
+    expect(strokesPerBlock(PREDICT_BELOW_RATE, true)).toBe(6);
+    // the flat model makes the PI the same at every rate: only the predictor tells the runs apart
+    const wob = (b: number): number => 0.06 * Math.sin((2 * Math.PI * b) / 5);
+    expect(run(PREDICT_BELOW_RATE, 100, wob).err).toEqual(run(OFF, 100, wob).err);
+    expect(run(PREDICT_BELOW_RATE - 1, 100, wob).err).not.toEqual(run(OFF, 100, wob).err);
   });
 
   // bench: 50 /s, 0.5 mm, a 5 Hz hand wobble (5 blocks a period) left 20-27 µm RMS, as much as the
