@@ -81,4 +81,7 @@ test('options are checked before anything is opened', async () => {
   await expect(openPenSession({ port: 'sim', seed: '-1', variant: 'voiceCoil' })).rejects.toThrow(/--seed must be a non-negative integer/);
   await expect(openPenSession({ port: 'sim', seed: '1', variant: 'x' })).rejects.toThrow(/--variant must be one of/);
   await expect(openPenSession({ port: '/nonexistent/tty', seed: '1', variant: 'voiceCoil' })).rejects.toThrow(/^cannot open \/nonexistent\/tty: /);
+  // --sim-own-drive where it cannot apply is refused, not ignored
+  await expect(openPenSession({ port: 'sim', seed: '1', variant: 'bench', simOwnDrive: true })).rejects.toThrow(/^--sim-own-drive needs --variant voiceCoil or stepper/);
+  await expect(openPenSession({ port: '/nonexistent/tty', seed: '1', variant: 'voiceCoil', simOwnDrive: true })).rejects.toThrow(/^--sim-own-drive is for --port sim/);
 });

@@ -2,6 +2,7 @@
 // they name. `withPenSession` always closes the session and turns any link failure into
 // the CLI's one-line reason.
 import type { Command } from 'commander';
+import { CliError } from '../output';
 import { linkFailure } from './link-failure';
 import type { PenSession } from './pen-session';
 import { SerialSession } from './serial-session';
@@ -28,6 +29,7 @@ export function addPortOptions(cmd: Command): Command {
 
 export async function openPenSession(o: PortOptions): Promise<PenSession> {
   if (o.port === 'sim') return SimSession.open(simPenOptions(parseSeed(o.seed), parseSimVariant(o.variant), o.simOwnDrive));
+  if (o.simOwnDrive) throw new CliError(`--sim-own-drive is for --port sim: the pen on ${o.port} runs what was flashed onto it (stipple flash --own-drive)`);
   return SerialSession.open(o.port, o.secret);
 }
 

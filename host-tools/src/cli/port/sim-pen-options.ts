@@ -33,6 +33,9 @@ function readBundle(file: string): string {
  * `ownDrive`: the device bundle of that drive only (stipple-voice-coil.js, stipple-stepper.js).
  */
 export function simPenOptions(seed: number, variant: SimVariant, ownDrive = false): VirtualPenOptions {
-  if (variant === 'bench') return { seed, variant: 'voiceCoil', bundle: readBundle(BENCH_BUNDLE) };
+  if (variant === 'bench') {
+    if (ownDrive) throw new CliError('--sim-own-drive needs --variant voiceCoil or stepper: the bench build has no bundle per drive');
+    return { seed, variant: 'voiceCoil', bundle: readBundle(BENCH_BUNDLE) };
+  }
   return { seed, variant, bundle: readBundle(ownDrive ? variantBundle(variant) : FIRMWARE_BUNDLE) };
 }
