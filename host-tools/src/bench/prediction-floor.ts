@@ -13,6 +13,7 @@
 // than the pen's noisier Hall readings, and assumes the pen adds its corrections linearly and
 // at once; it does not bound a controller that predicts from something other than past depths
 // (e.g. a sensor that saw the skin surface move).
+import { solveLeastSquares } from '../calibration/least-squares';
 import { noErrors } from './depth-figures';
 import type { ErrorSums } from './depth-figures';
 
@@ -58,9 +59,9 @@ export function predictionFloor(err: readonly number[], lag: (k: number) => numb
 }
 
 /**
- * w minimising |X·w − y|² (normal equations, Gaussian elimination with partial pivoting). A
- * ridge of 1e-9 of the diagonal's mean keeps a constant series (a stepper's open loop) solvable;
- * too few rows for the taps gives the plain mean (w = [mean, 0, …]).
+ * w minimising |X·w − y|² (calibration/least-squares.ts). A ridge of 1e-9 of the normal
+ * matrix's mean diagonal keeps a constant series (a stepper's open loop) solvable; too few rows
+ * for the taps gives the plain mean (w = [mean, 0, …]).
  */
 export function leastSquares(x: readonly number[][], y: readonly number[]): number[] {
   const n = x[0]?.length ?? 0;
@@ -69,36 +70,5 @@ export function leastSquares(x: readonly number[][], y: readonly number[]): numb
     if (n) w[0] = y.reduce((a, b) => a + b, 0) / Math.max(1, y.length);
     return w;
   }
-  const a: number[][] = [];
-  for (let i = 0; i < n; i++) a.push(new Array<number>(n + 1).fill(0));
-  for (let r = 0; r < x.length; r++) {
-    const xr = x[r]!;
-    for (let i = 0; i < n; i++) {
-      const ai = a[i]!;
-      for (let j = 0; j < n; j++) ai[j]! += xr[i]! * xr[j]!;
-      ai[n]! += xr[i]! * y[r]!;
-    }
-  }
-  let diag = 0;
-  for (let i = 0; i < n; i++) diag += a[i]![i]! / n;
-  for (let i = 0; i < n; i++) a[i]![i]! += 1e-9 * diag + 1e-12;
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
-    [a[c], a[p]] = [a[p]!, a[c]!];
-    const ac = a[c]!;
-    for (let r = c + 1; r < n; r++) {
-      const ar = a[r]!;
-      const f = ar[c]! / ac[c]!;
-      for (let j = c; j <= n; j++) ar[j]! -= f * ac[j]!;
-    }
-  }
-  const w = new Array<number>(n).fill(0);
-  for (let i = n - 1; i >= 0; i--) {
-    const ai = a[i]!;
-    let s = ai[n]!;
-    for (let j = i + 1; j < n; j++) s -= ai[j]! * w[j]!;
-    w[i] = s / ai[i]!;
-  }
-  return w;
+  return solveLeastSquares(x, y, 1e-9);
 }

@@ -72,8 +72,13 @@ export function stdDev(v: readonly number[]): number {
   return v.length > 1 ? Math.sqrt(s / (v.length - 1)) : 0;
 }
 
-/** Least squares solution of rows·p ≈ rhs (rows: one array of regressors per observation). */
-export function solveLeastSquares(rows: readonly (readonly number[])[], rhs: readonly number[]): number[] {
+/**
+ * Least squares solution of rows·p ≈ rhs (rows: one array of regressors per observation).
+ * `ridge` > 0 adds that fraction of the normal matrix's mean diagonal (and 1e-12, for an
+ * all-zero one) to its diagonal, so that columns that are constant or repeat each other stay
+ * solvable.
+ */
+export function solveLeastSquares(rows: readonly (readonly number[])[], rhs: readonly number[], ridge = 0): number[] {
   const p = rows[0]?.length ?? 0;
   const ata: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   const atb = new Array<number>(p).fill(0);
@@ -83,6 +88,11 @@ export function solveLeastSquares(rows: readonly (readonly number[])[], rhs: rea
       atb[i] += row[i] * rhs[r];
       for (let j = 0; j < p; j++) ata[i][j] += row[i] * row[j];
     }
+  }
+  if (ridge > 0) {
+    let diag = 0;
+    for (let i = 0; i < p; i++) diag += ata[i][i] / p;
+    for (let i = 0; i < p; i++) ata[i][i] += ridge * diag + 1e-12;
   }
   return solveSquare(ata, atb);
 }

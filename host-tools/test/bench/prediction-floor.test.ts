@@ -20,6 +20,12 @@ test('least squares recovers the weights of an exact linear relation', () => {
   expect(leastSquares([[1, 5]], [7])).toEqual([7, 0]); // too few rows: the mean
 });
 
+test('a constant series (a stepper\'s open loop: every column the same) is solvable and fully predicted', () => {
+  const s = predictionFloor(new Array<number>(100).fill(-12), () => 1, all);
+  expect(s.n).toBe(100 - 1 - (FLOOR_TAPS - 1));
+  expect(rmsOf(s)!).toBeLessThan(1e-6);
+});
+
 test('a sinusoidal wobble is predictable: its floor is near 0 even 6 strokes ahead, and its offset goes too', () => {
   const err = Array.from({ length: 400 }, (_, k) => -100 + 50 * Math.sin((2 * Math.PI * k) / 10));
   const s = predictionFloor(err, () => 6, all);
