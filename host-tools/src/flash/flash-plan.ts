@@ -30,6 +30,15 @@ export interface StorageProbe {
 /** Room kept for the firmware's own records (settings, counters, calibration and its backup). */
 export const RECORD_MARGIN = 2048;
 
+/**
+ * Storage a calibrated pen's own files take (the identity and two slots of each record), as
+ * measured on the virtual board: 1,340 B on a voice-coil pen, 1,188 B on a stepper pen
+ * (`npx jest hil-tests/test/firmware-on-virtual-board.test.ts`: files minus the bundle). A pen
+ * flashed before it is calibrated has fewer; the plan keeps room for the rest, or a bundle
+ * that fits a fresh pen would leave a calibrated one no room for its records.
+ */
+export const CALIBRATED_PEN_FILES = 1400;
+
 export type FlashPlan =
   | { scheme: 'staged' | 'direct'; need: number; room: number }
   | { scheme: 'none'; need: number; room: number; why: string };
@@ -38,10 +47,12 @@ export function planFlash(p: StorageProbe, size: number, margin = RECORD_MARGIN)
   const need = fileCost(size);
   const others = p.fileBytes - fileCost(p.bootSize) - fileCost(p.stagedSize);
   const room = p.totalBytes - others;
-  if (room < need + margin) {
+  // the records the pen does not have yet (not calibrated, or a fresh board) will need room too
+  const toCome = Math.max(0, CALIBRATED_PEN_FILES - others);
+  if (room < need + margin + toCome) {
     return {
       scheme: 'none', need, room,
-      why: `the bundle needs ${need} B of Storage plus ${margin} B for the pen's records, but the pen has ${room} B besides its other files (${p.totalBytes} B in all)`,
+      why: `the bundle needs ${need} B of Storage plus ${margin} B for the pen's records${toCome ? ` and ${toCome} B for the records a calibrated pen keeps, which this one has not written yet` : ''}, but the pen has ${room} B besides its other files (${p.totalBytes} B in all)`,
     };
   }
   if (p.freeBytes >= 2 * need + margin) return { scheme: 'staged', need, room };

@@ -1,6 +1,6 @@
 // Where `stipple flash` puts a bundle, and what it reads from one (pure functions).
 import { bundleFromBytes, bundleIdentity } from '@stipple/host-tools/flash/firmware-bundle';
-import { fileCost, planFlash, RECORD_MARGIN } from '@stipple/host-tools/flash/flash-plan';
+import { CALIBRATED_PEN_FILES, fileCost, planFlash, RECORD_MARGIN } from '@stipple/host-tools/flash/flash-plan';
 import type { StorageProbe } from '@stipple/host-tools/flash/flash-plan';
 
 const BUNDLE = 41864;
@@ -37,6 +37,18 @@ test('too little room besides the other files: refused, with the figures', () =>
   const p = planFlash(probe({ fileBytes: fileCost(BUNDLE) + fileCost(91) + fileCost(6000), freeBytes: 1000 }), BUNDLE);
   expect(p.scheme).toBe('none');
   if (p.scheme === 'none') expect(p.why).toMatch(/needs 41896 B of Storage plus 2048 B .* has 42996 B besides its other files \(49152 B in all\)/);
+});
+
+test('a pen not calibrated yet keeps room for the records it will write: a bundle that fits a fresh MDBT42Q but not a calibrated one is refused', () => {
+  const total = 40960;
+  const fresh = (): StorageProbe => probe({ totalBytes: total, bootSize: -1, fileBytes: fileCost(91), freeBytes: total - fileCost(91) });
+  const both = planFlash(fresh(), 38084); // stipple.js: 1,512 B left once calibrated, under the 2,048
+  expect(both.scheme).toBe('none');
+  if (both.scheme === 'none') expect(both.why).toMatch(new RegExp(`plus 2048 B for the pen's records and ${CALIBRATED_PEN_FILES - fileCost(91)} B for the records a calibrated pen keeps`));
+  expect(planFlash(fresh(), 33326).scheme).toBe('direct'); // its own drive's bundle
+  // a calibrated pen's records are already counted among its files: nothing more is kept
+  const calibrated = probe({ totalBytes: total, bootSize: -1, fileBytes: 1340, freeBytes: total - 1340 });
+  expect(planFlash(calibrated, 33326).room).toBe(total - 1340);
 });
 
 test('an old firmware and a stale staged copy count as room (both are replaced)', () => {
