@@ -131,6 +131,22 @@ describe('Pen: running', () => {
     ['open coil', FAULT.TRACKING, (io) => (io.amps = 0), undefined],
     ['shorted coil', FAULT.OVER_CURRENT, (io) => (io.amps = 0.9), undefined],
   ];
+  it('a Hall that fails low in the middle of a block latches SENSOR_RANGE in that block, before the loop can drive against the strokes it reads short', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 6);
+    const duty = io.duty;
+    const buf = blockAt(2.8 * io.duty - 0.8 - 0.25, io.k);
+    // the first half of the block as before, then the sensor's output on the ground rail
+    for (let j = SAMPLES_PER_BLOCK / 2; j < SAMPLES_PER_BLOCK; j++) buf[j] = 0;
+    io.advance(0.03);
+    io.blockHandler!(buf);
+    expect(pen.supervisor.latchedFault).toBe(FAULT.SENSOR_RANGE);
+    expect(io.driving).toBe(false);
+    expect(io.duty).toBeLessThanOrEqual(duty);
+    expect(pen.supervisor.log[pen.supervisor.log.length - 1].x).toMatch(/^hall raw 0\.\./);
+  });
+
   const restRaw = Math.round(0.37 * 65535); // FakeIo.hall: where the needle rests
   for (const [what, code, setup, depthOf] of faults) {
     it(`${what}: latches ${code}, drive off and needle retracted within the block`, () => {

@@ -480,7 +480,7 @@ export class Pen {
     // --- safety first: every check can latch and make safe before anything else runs.
     // The bottom of every stroke must lie within the Hall sensor's range; the stepper's
     // retracted end may sit on the sensor's rail (docs/hardware.md), the coil's may not.
-    if (hi > RAW_HIGH || hi < RAW_LOW || (lo < RAW_LOW && !this.cam)) return this.trip(FAULT.SENSOR_RANGE, now);
+    if (hi > RAW_HIGH || an.bot < RAW_LOW || (lo < RAW_LOW && !this.cam)) return this.trip(FAULT.SENSOR_RANGE, now);
     // no stroke's bottom lies beyond `top` (block-analysis.ts)
     if (an.top > this.rawLimit) return this.trip(FAULT.DEPTH_LIMIT, now);
     // the needle does not travel, or the sensor is frozen (noTravel tells them apart); a
@@ -594,7 +594,7 @@ export class Pen {
     const an = this.an;
     const mm = (r: number) => ((r - this.z) * this.g).toFixed(3);
     const ctx =
-      code === FAULT.SENSOR_RANGE ? 'hall raw ' + Math.round(an.lo) + '..' + an.hi
+      code === FAULT.SENSOR_RANGE ? 'hall raw ' + Math.round(an.bot < an.lo ? an.bot : an.lo) + '..' + an.hi
       : code === FAULT.DEPTH_LIMIT ? 'depth ' + mm(an.top) + ' mm, limit ' + this.limit()
       : code === FAULT.SENSOR_STUCK ? 'hall frozen at ' + an.hi
       : code === FAULT.STALL ? 'travel ' + ((an.hi - an.lo) * this.g).toFixed(3) + ' mm'

@@ -63,6 +63,13 @@ export class BlockAnalysis {
   locked = false;
   /** deepest stroke's sample at the bottom phase when locked, else (and after a restart) the block's deepest sample, raw */
   hi = 0;
+  /**
+   * shallowest stroke's sample at the bottom phase when locked (after a restart, the block's
+   * lowest sample), else hi, raw: every stroke's bottom must be on the sensor's scale, not only
+   * the deepest (a Hall that fails low mid-block reads as strokes far short, and the loop would
+   * drive hard against them)
+   */
+  bot = 0;
   /** the first stroke's sample half a stroke from the bottom (the retracted end), raw */
   lo = 0;
   /** mean bottom of stroke, raw, sub-sample (the controlled quantity) */
@@ -129,15 +136,22 @@ export class BlockAnalysis {
     const n = this.n;
     let p = this.p;
     let hi = 0;
+    let bot = 65535;
     if (p < 0 || !this.locked) {
       hi = Math.max.apply(null, buf as any);
+      bot = this.locked ? Math.min.apply(null, buf as any) : hi;
       if (p < 0) p = buf.indexOf(hi) % n;
     } else if (n === 16) {
       // each stroke's sample at the bottom phase, written out for the 6-stroke blocks of the
       // rates the CPU budget is about (a JavaScript loop costs ≈ 3× as much on the interpreter)
       const b = buf;
       hi = Math.max(b[p], b[p + 16], b[p + 32], b[p + 48], b[p + 64], b[p + 80]);
-    } else for (let i = p; i < SAMPLES_PER_BLOCK; i += n) if (buf[i] > hi) hi = buf[i];
+      bot = Math.min(b[p], b[p + 16], b[p + 32], b[p + 48], b[p + 64], b[p + 80]);
+    } else for (let i = p; i < SAMPLES_PER_BLOCK; i += n) {
+      if (buf[i] > hi) hi = buf[i];
+      if (buf[i] < bot) bot = buf[i];
+    }
+    this.bot = bot;
     this.at = p;
     // the per-stroke mean of the samples at the bottom phase (the comb sum)
     const im = this.im;
