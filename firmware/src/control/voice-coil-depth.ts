@@ -25,6 +25,14 @@ export const SKIN_RESIDUAL_MM = 0.02;
  * at 120/s, +0.2–0.3 mm at 150/s), so it needs this margin to stay short of the setpoint.
  */
 export const SOFT_START_FRACTION = 0.9;
+/**
+ * From this rate (6-stroke blocks) the soft start allows for the step response: well above the
+ * resonance (≈ 87 Hz) the first stroke after a drive step overshoots the new steady stroke by
+ * 0.12–0.155 of the step at 150/s, and a run from rest is a step from the retracted needle.
+ */
+export const STEP_FROM_RATE = 125;
+/** There the start drive is SOFT_START_FRACTION/(1 + this) of the learned drive, the first correction 1/(1 + this/2) of the error. */
+export const STEP_ALLOWANCE = 0.06;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
 /**
@@ -80,6 +88,8 @@ export class VoiceCoilDepthController {
   private kpa = 0;
   /** Ki/a for the soft start's first correction (Ki at most 1) */
   private kia1 = 0;
+  /** the soft start's allowance for the step response at this rate (STEP_ALLOWANCE or 0) */
+  private over = 0;
   /** the drive term of the last wobble prediction (predictDelta), which the integral must not learn */
   private q = 0;
   /**
@@ -120,7 +130,9 @@ export class VoiceCoilDepthController {
     this.uFf = (this.setMm - this.offsetNow) / this.gainNow;
     this.kia = this.ki / this.gainNow;
     this.kpa = this.kp / this.gainNow;
-    this.kia1 = (this.ki < 1 ? this.ki : 1) / this.gainNow;
+    this.over = rate < STEP_FROM_RATE ? 0 : STEP_ALLOWANCE;
+    // there the first correction's duty step overshoots in its turn: it steps 1/(1 + over/2) of the error
+    this.kia1 = (this.ki < 1 ? this.ki : 1) / this.gainNow / (1 + this.over / 2);
     this.uMax = (limitMm - this.offsetNow) / this.gainNow;
     let best = 0;
     for (let i = 1; i < m.rates.length; i++) if (Math.abs(m.rates[i] - rate) < Math.abs(m.rates[best] - rate)) best = i;
@@ -137,7 +149,7 @@ export class VoiceCoilDepthController {
     this.saturatedBlocks = 0;
     this.blocksRun = 0;
     this.firstStep = true;
-    this.u = Math.min(this.uMax, Math.max(0, (this.uFf + this.integ) * SOFT_START_FRACTION));
+    this.u = Math.min(this.uMax, Math.max(0, ((this.uFf + this.integ) * SOFT_START_FRACTION) / (1 + this.over)));
     // the loop carries on from where the soft start put it, so it closes from below
     this.integ = this.u - this.uFf;
     return this.toDuty(this.u, supplyV);
