@@ -182,6 +182,48 @@ describe('Pen: running', () => {
     });
   }
 
+  // HIL report (150/s, 40 ms blocks): JAM and OVER_CURRENT latched 113 ms after the fault, on the
+  // second block without travel, against 100 ms
+  for (const [what, code, amps, base] of [
+    ['jammed needle', FAULT.JAM, 0.5, 30000],
+    ['shorted coil', FAULT.OVER_CURRENT, 0.9, restRaw],
+    ['open coil', FAULT.TRACKING, 0, restRaw],
+  ] as [string, number, number, number][]) {
+    it(`${what} at 150/s: latches ${code} from the current probe, within a stroke of the first block without travel`, () => {
+      const { pen, io } = makePen();
+      pen.prefs.rate = 150;
+      pen.start(false);
+      runBlocks(io, pen, 3);
+      io.amps = amps;
+      // one block without travel, the sensor live to its end (a few LSB of noise)
+      const buf = new Uint16Array(SAMPLES_PER_BLOCK);
+      for (let j = 0; j < SAMPLES_PER_BLOCK; j++) buf[j] = base + 16 * ((j * 7) % 5);
+      io.advance(0.04);
+      io.blockHandler!(buf);
+      expect(pen.supervisor.penState).toBe(STATE.RUNNING);
+      io.advance(1 / 150); // one stroke: the probe's four readings
+      expect(pen.supervisor.latchedFault).toBe(code);
+      expect(io.driving).toBe(false);
+      expect(io.blockHandler).toBeUndefined();
+    });
+  }
+
+  it('a Hall that freezes early in a block is SENSOR_STUCK on the next block, not a jam', () => {
+    const { pen, io } = makePen();
+    pen.prefs.rate = 150;
+    pen.start(false);
+    runBlocks(io, pen, 3);
+    // a little travel (under the 0.15 mm that counts) in the first samples, then one value
+    const buf = new Uint16Array(SAMPLES_PER_BLOCK).fill(30000);
+    for (let j = 0; j < 4; j++) buf[j] = 30000 + 100 * (4 - j);
+    io.advance(0.04);
+    io.blockHandler!(buf);
+    io.advance(0.04); // the probe finds current (a healthy coil, the needle held away from rest)
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
+    io.blockHandler!(new Uint16Array(SAMPLES_PER_BLOCK).fill(30000));
+    expect(pen.supervisor.latchedFault).toBe(FAULT.SENSOR_STUCK);
+  });
+
   // HIL report: after an open coil was cleared, the next run at 1.0 mm went to 1.756 mm: the
   // depth loop had learned the faulted run's missing force
   it('a run that ends in a fault teaches the depth loop nothing: the next run starts from what the last good run learned', () => {

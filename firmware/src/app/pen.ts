@@ -178,6 +178,8 @@ export class Pen {
   /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
   private probeVerdict = 0;
   private probeWhy = '';
+  /** the probe latches its verdict itself: the Hall was live to the end of the still block (noTravel) */
+  private probeLatches = false;
   private lastSave = 0;
   private lastActivity = 0;
   private tick = 0;
@@ -568,8 +570,7 @@ export class Pen {
    * sample of the block within one 12-bit step: a live one shows its noise) is SENSOR_STUCK. Stepper
    * (ramping or not): the cam stalled (STALL). Voice coil:
    * why is in the coil current across one stroke (open coil, shorted coil or jam: docs/safety.md
-   * H4–H6, probeCurrent), which latches within that stroke; the loop learns nothing from such a
-   * block.
+   * H4–H6, probeCurrent); the loop learns nothing from such a block.
    */
   private noTravel(buf: Uint16Array): void {
     const an = this.an;
@@ -580,10 +581,17 @@ export class Pen {
       if (still > 1) this.trip(FAULT.STALL, now);
       return;
     }
-    // a sensor freezing mid-block looks like this for one block, then reads frozen (SENSOR_STUCK):
-    // the coil current is probed across the next stroke at once, and judged on a second such block
-    if (still === 1) this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
-    else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, now, this.probeWhy);
+    // a sensor freezing early in a block looks like this for one block, then reads frozen
+    // (SENSOR_STUCK). Its samples after the freeze are one value: when the block's last stroke
+    // still shows the sensor's noise, it was live all through, the needle really stood still for
+    // a stroke or more, and the probe of the coil current across the next stroke latches its
+    // verdict itself (at 150/s, 5 ms after the block instead of a 40 ms block later); otherwise
+    // the verdict waits for a second such block, which a frozen sensor makes SENSOR_STUCK
+    if (still === 1) {
+      const tail = buf.subarray(SAMPLES_PER_BLOCK - an.n);
+      this.probeLatches = Math.max.apply(null, tail as any) - Math.min.apply(null, tail as any) >= 16;
+      this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
+    } else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, now, this.probeWhy);
   }
 
   /**
@@ -758,6 +766,7 @@ export class Pen {
    *                                          (limit × duty, under the 1.6 A mean): OVER_CURRENT
    *   current, needle held away from rest -> something holds the needle bar: JAM
    * A bar jammed within restBandMm of its rest reads as a shorted coil; the reaction is the same.
+   * With `probeLatches` (noTravel) the verdict latches as soon as it is in.
    */
   private probeCurrent(rate: number, posMm: number, travel: number): void {
     const io = this.io;
@@ -775,6 +784,7 @@ export class Pen {
       const why = 'travel ' + travel.toFixed(3) + ' mm at ' + posMm.toFixed(2) + ' mm (rest ' + self.restMm.toFixed(2) + '), coil ' + peak.toFixed(3) + ' A';
       self.probeVerdict = peak < LIMITS.openCoilA ? FAULT.TRACKING : Math.abs(posMm - self.restMm) < LIMITS.restBandMm ? FAULT.OVER_CURRENT : FAULT.JAM;
       self.probeWhy = (peak < LIMITS.openCoilA ? 'coil open: ' : self.probeVerdict === FAULT.OVER_CURRENT ? 'coil shorted: ' : '') + why;
+      if (self.probeLatches) self.supervisor.latch(self.probeVerdict, io.now(), self.probeWhy);
     }
     read();
     this.probeTimer = io.every(250 / rate, read);
