@@ -189,19 +189,23 @@ describe('Pen: running', () => {
     ['shorted coil', FAULT.OVER_CURRENT, 0.9, restRaw],
     ['open coil', FAULT.TRACKING, 0, restRaw],
   ] as [string, number, number, number][]) {
-    it(`${what} at 150/s: latches ${code} from the current probe, within a stroke of the first block without travel`, () => {
+    it(`${what} at 150/s: latches ${code} from the current probe within a stroke of the first block without travel (a quarter stroke when current flows)`, () => {
       const { pen, io } = makePen();
       pen.prefs.rate = 150;
       pen.start(false);
       runBlocks(io, pen, 3);
-      io.amps = amps;
       // one block without travel, the sensor live to its end (a few LSB of noise)
       const buf = new Uint16Array(SAMPLES_PER_BLOCK);
       for (let j = 0; j < SAMPLES_PER_BLOCK; j++) buf[j] = base + 16 * ((j * 7) % 5);
       io.advance(0.04);
+      // current flows during the push only (the first half of each stroke); the block ends where a stroke starts
+      const t0 = io.t;
+      io.coilAmps = () => (((io.t - t0) * 150) % 1 > 0.05 && ((io.t - t0) * 150) % 1 < 0.5 ? amps : 0);
       io.blockHandler!(buf);
       expect(pen.supervisor.penState).toBe(STATE.RUNNING);
-      io.advance(1 / 150); // one stroke: the probe's four readings
+      io.advance(0.3 / 150); // the probe's second reading, a quarter stroke on: current, when it flows
+      expect(pen.supervisor.latchedFault).toBe(amps ? code : FAULT.NONE);
+      io.advance(0.7 / 150); // its fourth: no current in any, an open coil
       expect(pen.supervisor.latchedFault).toBe(code);
       expect(io.driving).toBe(false);
       expect(io.blockHandler).toBeUndefined();

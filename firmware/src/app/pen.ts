@@ -178,8 +178,6 @@ export class Pen {
   /** what the coil current probe across a stroke found (a fault code, 0: nothing yet) and why */
   private probeVerdict = 0;
   private probeWhy = '';
-  /** the probe latches its verdict itself: the Hall was live to the end of the still block (noTravel) */
-  private probeLatches = false;
   private lastSave = 0;
   private lastActivity = 0;
   private tick = 0;
@@ -589,8 +587,8 @@ export class Pen {
     // the verdict waits for a second such block, which a frozen sensor makes SENSOR_STUCK
     if (still === 1) {
       const tail = buf.subarray(SAMPLES_PER_BLOCK - an.n);
-      this.probeLatches = Math.max.apply(null, tail as any) - Math.min.apply(null, tail as any) >= 16;
-      this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g);
+      const live = Math.max.apply(null, tail as any) - Math.min.apply(null, tail as any) >= 16;
+      this.probeCurrent(this.rateNow, ((an.hi + an.lo) / 2 - this.z) * this.g, (an.hi - an.lo) * this.g, live);
     } else if (this.probeVerdict) this.supervisor.latch(this.probeVerdict, now, this.probeWhy);
   }
 
@@ -758,17 +756,20 @@ export class Pen {
 
   /**
    * The needle did not move in a block while driven (at `posMm`, `travel` mm): read the coil
-   * current now and three more times a quarter stroke apart (a block ends at a fixed phase of
-   * the stroke clock, so one reading proves nothing), then keep what the largest says (latched on the next still block, noTravel):
+   * current now and up to three more times a quarter stroke apart (a block ends at a fixed phase
+   * of the stroke clock, so one reading proves nothing) until one shows current (the first that
+   * does decides as well as the largest of four would), and keep what they say:
    *   no current                          -> the coil is open: TRACKING ("coil open")
    *   current, needle where it rests      -> the coil draws current but makes no force: a
    *                                          shorted coil, held near the bridge's current limit
    *                                          (limit × duty, under the 1.6 A mean): OVER_CURRENT
    *   current, needle held away from rest -> something holds the needle bar: JAM
    * A bar jammed within restBandMm of its rest reads as a shorted coil; the reaction is the same.
-   * With `probeLatches` (noTravel) the verdict latches as soon as it is in.
+   * With `latch` (the Hall was live to the end of the still block: noTravel) the verdict latches
+   * as soon as it is in (at the block's end or a quarter stroke later when current flows, ¾ of a
+   * stroke for an open coil); without, on the next still block.
    */
-  private probeCurrent(rate: number, posMm: number, travel: number): void {
+  private probeCurrent(rate: number, posMm: number, travel: number, latch: boolean): void {
     const io = this.io;
     const self = this;
     let n = 0;
@@ -779,15 +780,15 @@ export class Pen {
       const a = io.coilAmps();
       const m = a < 0 ? -a : a;
       if (m > peak) peak = m;
-      if (++n < 4) return;
+      if (++n < 4 && peak < LIMITS.openCoilA) return;
       self.stopProbe();
       const why = 'travel ' + travel.toFixed(3) + ' mm at ' + posMm.toFixed(2) + ' mm (rest ' + self.restMm.toFixed(2) + '), coil ' + peak.toFixed(3) + ' A';
       self.probeVerdict = peak < LIMITS.openCoilA ? FAULT.TRACKING : Math.abs(posMm - self.restMm) < LIMITS.restBandMm ? FAULT.OVER_CURRENT : FAULT.JAM;
       self.probeWhy = (peak < LIMITS.openCoilA ? 'coil open: ' : self.probeVerdict === FAULT.OVER_CURRENT ? 'coil shorted: ' : '') + why;
-      if (self.probeLatches) self.supervisor.latch(self.probeVerdict, io.now(), self.probeWhy);
+      if (latch) self.supervisor.latch(self.probeVerdict, io.now(), self.probeWhy);
     }
     read();
-    this.probeTimer = io.every(250 / rate, read);
+    if (!this.probeVerdict) this.probeTimer = io.every(250 / rate, read);
   }
 
   private stopProbe(): void {
