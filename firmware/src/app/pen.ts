@@ -583,8 +583,9 @@ export class Pen {
     // (SENSOR_STUCK). Its samples after the freeze are one value: when the block's last stroke
     // still shows the sensor's noise, it was live all through, the needle really stood still for
     // a stroke or more, and the probe of the coil current across the next stroke latches its
-    // verdict itself (at 150/s, 5 ms after the block instead of a 40 ms block later); otherwise
-    // the verdict waits for a second such block, which a frozen sensor makes SENSOR_STUCK
+    // verdict itself (at the block's end or a quarter stroke later, not a 40 ms block later at
+    // 150/s); otherwise the verdict waits for a second such block, which a frozen sensor makes
+    // SENSOR_STUCK
     if (still === 1) {
       const tail = buf.subarray(SAMPLES_PER_BLOCK - an.n);
       const live = Math.max.apply(null, tail as any) - Math.min.apply(null, tail as any) >= 16;
