@@ -1,4 +1,4 @@
-import { VoiceCoilDepthController, NOMINAL_SUPPLY_V, PREDICT_BELOW_RATE } from '../src/control/voice-coil-depth';
+import { VoiceCoilDepthController, NOMINAL_SUPPLY_V, PREDICT_BELOW_RATE, MAX_STEP_UP_MM, RING_MARGIN_MM } from '../src/control/voice-coil-depth';
 import { StrokeModel } from '../src/control/calibration';
 import { strokesPerBlock, START_STROKES } from '../src/control/block-analysis';
 
@@ -30,6 +30,28 @@ describe('VoiceCoilDepthController', () => {
       expect(Math.abs(trace[39] - 1.0)).toBeLessThan(0.005);
       // soft start approaches from below: no overshoot on the first strokes
       expect(Math.max(...trace.slice(0, 20))).toBeLessThan(1.0 + 0.005);
+    }
+  });
+
+  // HIL (a Hall frozen mid-block at 125/s, session 5): the block read 1 mm short, the drive stepped
+  // to its limit, and the ring of that step took the next stroke to 2.028 mm against a 2 mm limit
+  it('once settled, a block that reads far short raises the drive by at most MAX_STEP_UP_MM, and the output limit keeps the ring margin', () => {
+    for (const rate of [50, 100, 150]) {
+      const c = new VoiceCoilDepthController(model, 0.05, 0.7);
+      const V = 12; // a full battery with headroom: the supply does not cap the drive first
+      c.configure(1.0, 2.0, rate);
+      let duty = c.start(V);
+      for (let b = 0; b < 20; b++) duty = c.update(plant(duty, V, rate, 0.25), V, 0);
+      const a = rate === 50 ? 3.6 : rate === 100 ? 2.8 : 2.1;
+      const before = duty;
+      const after = c.update(0.0, V, 0); // the sensor reads the needle 1 mm short
+      expect((after - before) * a * V / NOMINAL_SUPPLY_V).toBeLessThanOrEqual(MAX_STEP_UP_MM + 1e-9);
+      // it does rise to the cap where no wobble prediction tempers the step (the cap binds)
+      if (rate >= PREDICT_BELOW_RATE) expect((after - before) * a * V / NOMINAL_SUPPLY_V).toBeGreaterThan(MAX_STEP_UP_MM - 1e-9);
+      // however long it reads short, the drive never passes the limit less the ring margin
+      let d = after;
+      for (let b = 0; b < 30; b++) d = c.update(0.0, V, 0);
+      expect((a * d * V) / NOMINAL_SUPPLY_V - 0.8).toBeLessThanOrEqual(2.0 - RING_MARGIN_MM + 1e-9);
     }
   });
 
@@ -259,7 +281,8 @@ describe('VoiceCoilDepthController: wobble prediction', () => {
 
   it('never commands more than the hard limit allows, however large the wobble', () => {
     const limit = 1.2;
-    const uMax = (limit + 0.8) / 3;
+    // the output limit keeps the drive step's ring margin under the hard limit
+    const uMax = (limit - RING_MARGIN_MM + 0.8) / 3;
     for (const period of [4, 5, 9]) {
       const { duty } = run(ON, 400, (b) => 0.6 * Math.sin((2 * Math.PI * b) / period), limit);
       for (const x of duty) {

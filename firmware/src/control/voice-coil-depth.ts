@@ -33,6 +33,16 @@ export const SOFT_START_FRACTION = 0.9;
 export const STEP_FROM_RATE = 125;
 /** There the start drive is SOFT_START_FRACTION/(1 + this) of the learned drive, the first correction 1/(1 + this/2) of the error. */
 export const STEP_ALLOWANCE = 0.06;
+/**
+ * Most the drive may rise from one block to the next, as depth in air, mm. A drive step rings
+ * (above): the first stroke after it goes up to 0.155 of the step past its new steady depth. A
+ * block that reads far short (a Hall freezing mid-block at 125/s read 1 mm short) would
+ * otherwise step the drive to its limit, and that stroke went to 2.028 mm against a 2 mm hard
+ * limit before the fault latched a block later.
+ */
+export const MAX_STEP_UP_MM = 0.3;
+/** Kept between the hard limit and the output limit for that ring (0.155 × MAX_STEP_UP_MM), mm. */
+export const RING_MARGIN_MM = 0.05;
 /** Blocks with the drive saturated and the depth short before warning "depth not reached". */
 export const NOT_REACHED_BLOCKS = 4;
 /**
@@ -68,6 +78,8 @@ export class VoiceCoilDepthController {
   private offsetNow = 0;
   private uFf = 0;
   private uMax = 0;
+  /** MAX_STEP_UP_MM as drive at this rate */
+  private stepUp = 0;
   private integ = 0;
   private learned: number[];
   private bin = 0;
@@ -133,7 +145,8 @@ export class VoiceCoilDepthController {
     this.over = rate < STEP_FROM_RATE ? 0 : STEP_ALLOWANCE;
     // there the first correction's duty step overshoots in its turn: it steps 1/(1 + over/2) of the error
     this.kia1 = (this.ki < 1 ? this.ki : 1) / this.gainNow / (1 + this.over / 2);
-    this.uMax = (limitMm - this.offsetNow) / this.gainNow;
+    this.uMax = (limitMm - RING_MARGIN_MM - this.offsetNow) / this.gainNow;
+    this.stepUp = MAX_STEP_UP_MM / this.gainNow;
     let best = 0;
     for (let i = 1; i < m.rates.length; i++) if (Math.abs(m.rates[i] - rate) < Math.abs(m.rates[best] - rate)) best = i;
     this.bin = best;
@@ -199,9 +212,13 @@ export class VoiceCoilDepthController {
     let integ = this.integ + kia * (e + this.gainNow * this.q);
     const q = pred ? this.predictDelta(peakMm) : 0;
     let u = this.uFf + integ + kpa * e + q;
+    // once the run has settled (the soft start's corrections are larger, and shaped for the ring
+    // already) the step up is capped, so its ring stays inside the margin
+    const up = this.blocksRun > 3 ? this.u + this.stepUp : lim;
+    const cap = up < lim ? up : lim;
     // anti-windup: no integration into a limit
-    if (u > lim) {
-      u = lim;
+    if (u > cap) {
+      u = cap;
       if (e > 0) integ = this.integ;
     } else if (u < 0) {
       u = 0;
