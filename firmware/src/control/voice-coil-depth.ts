@@ -208,14 +208,20 @@ export class VoiceCoilDepthController {
     // u stands for the coil current: the supply and the coil's resistance now set the most it can be
     const vk = NOMINAL_SUPPLY_V * this.coilFactor;
     const lim = supplyV / vk < this.uMax ? supplyV / vk : this.uMax;
-    // the integral learns the disturbance without the part the last prediction already took out
-    let integ = this.integ + kia * (e + this.gainNow * this.q);
-    const q = pred ? this.predictDelta(peakMm) : 0;
+    // without a prediction (6-stroke blocks, where the CPU budget is counted; the first
+    // correction, where configure has just zeroed q) the plain PI, nothing more
+    let integ: number;
+    let q = 0;
+    if (pred) {
+      // the integral learns the disturbance without the part the last prediction already took out
+      integ = this.integ + kia * (e + this.gainNow * this.q);
+      q = this.predictDelta(peakMm);
+    } else integ = this.integ + kia * e;
     let u = this.uFf + integ + kpa * e + q;
     // once the run has settled (the soft start's corrections are larger, and shaped for the ring
     // already) the step up is capped, so its ring stays inside the margin
-    const up = this.blocksRun > 3 ? this.u + this.stepUp : lim;
-    const cap = up < lim ? up : lim;
+    const up = this.u + this.stepUp;
+    const cap = this.blocksRun > 3 && up < lim ? up : lim;
     // anti-windup: no integration into a limit
     if (u > cap) {
       u = cap;
