@@ -3,7 +3,7 @@
 // It can be killed (SIGKILL, a crash) and started again on the same port and config.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -42,7 +42,7 @@ function accepting(port: number): Promise<boolean> {
 export interface MosquittoOptions {
   /** Listen here (default: a free port). */
   port?: number;
-  /** Keep retained messages and sessions in its directory (saved every second and at exit). */
+  /** Keep retained messages and sessions in its directory (saved every 1–2 s, on save() and at exit). */
   persistence?: boolean;
   /** More config lines (e.g. TLS listener settings). */
   extraConfig?: string[];
@@ -107,6 +107,23 @@ export class MosquittoProcess {
         throw new Error(`mosquitto did not start on port ${this.port}: ${this.log.trim().split('\n').slice(-3).join(' | ')}`);
       }
       await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /**
+   * With persistence: make it write its database now (SIGUSR1) and resolve once the new file
+   * is in place. Its own autosave runs only when `now - last save > interval` in whole
+   * seconds, i.e. up to 2 s after a change; a test that crashes it must not guess.
+   */
+  async save(timeoutMs = 5000): Promise<void> {
+    const db = path.join(this.dir, 'mosquitto.db');
+    // mosquitto writes mosquitto.db.new and renames it over mosquitto.db: a new inode
+    const before = existsSync(db) ? statSync(db).ino : -1;
+    this.child?.kill('SIGUSR1');
+    const end = Date.now() + timeoutMs;
+    while (!existsSync(db) || statSync(db).ino === before) {
+      if (Date.now() > end) throw new Error(`mosquitto did not save ${db} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
 

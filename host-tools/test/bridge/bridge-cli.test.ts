@@ -27,12 +27,12 @@ afterAll(async () => {
   rmSync(state, { recursive: true, force: true });
 });
 
-/** Resolves with the first JSON log line of `event`. */
-function waitEvent(out: () => string, event: string, timeoutMs = 30000): Promise<Record<string, unknown>> {
+/** Resolves with the first JSON log line of `event` after the first `skip` of them. */
+function waitEvent(out: () => string, event: string, timeoutMs = 30000, skip = 0): Promise<Record<string, unknown>> {
   const end = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const poll = (): void => {
-      const e = jsonLines(out()).find((l) => l.event === event);
+      const e = jsonLines(out()).filter((l) => l.event === event)[skip];
       if (e) resolve(e);
       else if (Date.now() > end) reject(new Error(`no "${event}" within ${timeoutMs} ms:\n${out()}`));
       else setTimeout(poll, 20);
@@ -55,7 +55,9 @@ test('no --broker: an embedded broker on localhost, the virtual pen\'s topics in
     const topics = new Set(sub.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0]));
     for (const leaf of ['status', 'info', 'counters', 'calibration', 'telemetry']) expect(topics).toContain(`stipple/v1/SIM-V-000001/${leaf}`);
   }
-  const stats = await waitEvent(() => out, 'stats');
+  // a stats line logged once the pen was seen online (one from before it opened says 0)
+  const statsBefore = jsonLines(out).filter((l) => l.event === 'stats').length;
+  const stats = await waitEvent(() => out, 'stats', 30000, statsBefore);
   expect(stats).toMatchObject({ connected: true, mqtt: '3.1.1', pensOnline: 1, cpuPct: expect.any(Number), rssMb: expect.any(Number) });
   child.kill('SIGINT');
   const r = await done;

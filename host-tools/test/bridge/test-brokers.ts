@@ -1,8 +1,8 @@
 // The brokers the bridge tests run against: Aedes in this process (the embedded broker's
 // engine; MQTT 3.1.1) and a real mosquitto child process (MQTT 5) when installed. Both can
 // be killed (connections cut, no DISCONNECT) and started again on the same port.
-// - mosquitto keeps sessions on disk (autosave every second), so a persistent subscriber
-//   finds its subscription again after the restart, as on a production broker.
+// - mosquitto keeps sessions on disk (its autosave, or save() now), so a persistent
+//   subscriber finds its subscription again after the restart, as on a production broker.
 // - Aedes keeps nothing: after a restart it refuses the clients named in `holdBack` until
 //   `release()`, so a test can let its own subscriber back in first.
 import { createServer } from 'node:net';
@@ -18,6 +18,8 @@ export interface TestBroker {
   readonly name: 'aedes' | 'mosquitto';
   readonly url: string;
   readonly port: number;
+  /** Write sessions to disk now, so a crash after it keeps them (mosquitto; Aedes keeps nothing). */
+  save(): Promise<void>;
   /** Crash now (synchronously cut every connection); resolves when it is gone. */
   kill(): Promise<void>;
   /** Start again on the same port. Aedes: clients whose id starts with `holdBack` are refused until release(). */
@@ -85,6 +87,10 @@ export class AedesBroker implements TestBroker {
     return new Promise((resolve) => this.subscribeWaiters.push({ prefix, resolve }));
   }
 
+  save(): Promise<void> {
+    return Promise.resolve();
+  }
+
   kill(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     const closed = new Promise<void>((r) => this.server.close(() => r()));
@@ -118,6 +124,10 @@ export class MosquittoBroker implements TestBroker {
 
   get port(): number {
     return this.m.port;
+  }
+
+  save(): Promise<void> {
+    return this.m.save();
   }
 
   kill(): Promise<void> {

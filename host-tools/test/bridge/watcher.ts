@@ -112,10 +112,11 @@ export class Watcher {
     return this.all.filter((m) => m.kind === kind && (serial === undefined || m.serial === serial));
   }
 
-  async waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  /** Poll `cond` until true; `state`, if given, describes what was seen when it times out. */
+  async waitFor(cond: () => boolean, timeoutMs: number, what: string, state?: () => string): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? ` (${state()})` : ''}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
