@@ -27,22 +27,25 @@ test('pending and soak scenarios are valid scenario files', () => {
   expect(other.find((l) => l.scenario.name.startsWith('soak 8 h'))!.scenario.duration).toBeGreaterThanOrEqual(28800);
 });
 
-test('an armed power loss that never happens fails its scenario: the write was shorter than afterBytes', async () => {
-  const yaml = (afterBytes: number): string => `
+test('an armed power loss that never happens fails its scenario: the write was shorter than afterBytes, or the power went off for another reason', async () => {
+  const yaml = (afterBytes: number, extra = ''): string => `
 name: power loss after ${afterBytes} bytes of a calibration write
 duration: 2.5
 pen: { seed: 12 }
 timeline:
   - { at: 0.2, host: enterService }
   - { at: 0.5, powerLoss: { afterBytes: ${afterBytes}, restoreAfterS: 0.5 } }
-  - { at: 0.5, host: calWriteSame, expect: any }
+  - { at: 0.5, host: calWriteSame, expect: any }${extra}
 assert:
   - calibration: { at: 2.2, status: ok, sameAsStart: true }
 `;
-  const run = (n: number) => runScenario({ file: 'power-loss.yaml', scenario: parseScenario(yaml(n), 'power-loss.yaml') }, { target: { kind: 'sim' } });
+  const run = (n: number, extra = '') => runScenario({ file: 'power-loss.yaml', scenario: parseScenario(yaml(n, extra), 'power-loss.yaml') }, { target: { kind: 'sim' } });
   const past = await run(60000);
   expect(past.status).toBe('fail');
   expect(past.failures.join('\n')).toMatch(/power loss after 60000 flash bytes → the power dies.*it never happened/);
+  // a power cycle of the timeline's own is not the armed loss
+  const cycled = await run(60000, '\n  - { at: 1.2, power: cycle }');
+  expect(cycled.failures.join('\n')).toMatch(/power loss after 60000 flash bytes → the power dies.*it never happened/);
   const within = await run(100);
   expect(within.failures).toEqual([]);
   expect(within.outcomes.find((o) => o.name.startsWith('power loss after 100'))).toMatchObject({ pass: true, seen: expect.stringMatching(/the power died/) });

@@ -200,8 +200,9 @@ export class ScenarioEngine {
     this.endRunning(this.now());
     this.hostRunSince = undefined;
     if (sim.board.powered) this.reconnectSoon();
-    else if (this.pendingRestore !== undefined) {
-      // an armed power loss happened: the power comes back after the given time
+    else if (this.pendingRestore !== undefined && sim.board.storage.powerLost) {
+      // the armed power loss happened (the flash cut it, not a power-off for another
+      // reason, which leaves it armed): the power comes back after the given time
       const back = this.now() + this.pendingRestore;
       this.pendingRestore = undefined;
       const armed = this.powerLossRec;

@@ -136,7 +136,7 @@ export const ACTION_SHAPES = {
       afterBytes: z.int().min(0).max(65536).describe('flash bytes still written before the power dies'),
       restoreAfterS: z.number().min(0.05).max(60).default(0.5).describe('power comes back this long after it died'),
     }),
-  }).describe('arm a power loss during the next Storage write (simulator); also a check: the scenario fails if the power never dies (the writes came to fewer bytes)'),
+  }).describe('arm a power loss during the next Storage write (simulator); also a check: the scenario fails if the power never dies (the writes came to fewer bytes; a power action of the timeline does not count)'),
 } as const;
 
 export const Action = z.union(Object.values(ACTION_SHAPES) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]]).describe('one timeline entry: `at` plus exactly one action key');
