@@ -13,6 +13,12 @@
 // Calibration runs on the rig, as a technician's does: the pen is made with the rig's skin
 // (the gauge swaps air and the `normal` phantom), and the caller's `skin` conditions
 // (tissue, stiffness step, wobble, surface offset, random walk) are applied after it.
+//
+// The record is dated SIM_CALIBRATION_DATE unless the caller names a date, not by the wall
+// clock: the record travels to the pen in frames whose length depends on its content (the
+// frame's CRC is written in decimal, 9 or 10 digits), and every byte takes virtual time on
+// the link, so a wall-clock date would make everything the pen does afterwards depend on the
+// second it was calibrated in (the bench's points on whichever worker calibrated their pen).
 import { createHash } from 'node:crypto';
 import { FAULT_NAMES } from '@stipple/protocol';
 import type { Calibration } from '@stipple/protocol';
@@ -28,7 +34,7 @@ import type { VirtualPen } from './virtual-pen';
 export interface CalibratedSimPenOptions extends ConnectSimPenOptions {
   /** Technician name in the record (default 'sim technician'). */
   technician?: string;
-  /** Date in the record (default now). */
+  /** Date in the record (default SIM_CALIBRATION_DATE, so the same pen gets the same record). */
   date?: Date;
   /** false: always run the routine on this pen, neither reading nor filling the cache (default true). */
   cache?: boolean;
@@ -44,6 +50,9 @@ export interface CalibratedSimPen extends SimPenConnection {
   /** true when this pen was given a record the routine derived earlier in this process for the same pen identity. */
   fromCache: boolean;
 }
+
+/** The date of a simulated pen's record when the caller names none: fixed, so a pen's timeline never depends on the wall clock. */
+export const SIM_CALIBRATION_DATE = new Date('2026-01-01T00:00:00Z');
 
 const cache = new Map<string, CalibrationResult>();
 
@@ -68,7 +77,7 @@ export async function calibratedSimPen(opts: CalibratedSimPenOptions): Promise<C
     } else {
       result = await calibratePen({
         client: c.client, run: (p) => c.link.run(p), clock: c.link.clock, gauge: new SimGauge(c.pen.hardware),
-        secret: c.pen.secret, technician: technician ?? 'sim technician', date, onLog,
+        secret: c.pen.secret, technician: technician ?? 'sim technician', date: date ?? SIM_CALIBRATION_DATE, onLog,
         tool: 'calibratedSimPen (host-tools/src/sim/calibrated-sim-pen.ts)',
       });
       if (useCache !== false) cache.set(key, result);
