@@ -100,7 +100,7 @@ function accuracy(variant, dir) {
       name: `${variant === 'stepper' ? 'stepper ' : ''}accuracy ${rate}/s ${depth.toFixed(1)} mm ${skin}`,
       description: `Handset run at ${depth} mm and ${rate} strokes/s in ${skin} skin with ±0.2 mm hand wobble at ${wobbleHz} Hz and a stiffness step ×${step.toFixed(2)} half-way; judged on the true protrusion after 5 settling strokes${variant === 'stepper' ? `, from when the cam turns at the set rate (by ${ms(atSpeed - start)} s after the press: the phase probe, the stage's travel from home, the ramp)` : ''}.`,
       tags: ['accuracy', variant],
-      duration: judged + 0.3,
+      duration: variant === 'stepper' ? ms(judged + 0.3) : stop + 0.3,
       pen: { seed, variant },
       conditions: { skin, wobble: { amplitudeMm: 0.2, freqHz: wobbleHz } },
       timeline: [
