@@ -67,6 +67,44 @@ describe('Pen: boot and persistence', () => {
     a.io.volts = 5.0;
   });
 
+  it('a latched fault survives a reset or a power cycle: latched again at boot, with its context, until a person clears it', () => {
+    const a = makePen();
+    a.pen.start(false);
+    a.pen.cartridge(false);
+    expect(a.pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.supervisor.penState).toBe(STATE.FAULT);
+    expect(b.pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(b.pen.supervisor.log[0].x).toMatch(/^latched before a reset: .*cartridge/);
+    expect(b.pen.start(false)).not.toBe('');
+    // again after a second reset, then the practitioner's clear ends it for good
+    const c = makePen({ flash: b.flash });
+    expect(c.pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(c.pen.clearFault()).toBe('');
+    const d = makePen({ flash: c.flash });
+    expect(d.pen.supervisor.penState).toBe(STATE.READY);
+    expect(d.pen.supervisor.log).toEqual([]);
+  });
+
+  it('the lifetime fault count goes on across boots (it restarted from 0 at every boot)', () => {
+    const a = makePen();
+    a.pen.start(false);
+    a.pen.cartridge(false);
+    a.pen.cartridge(true);
+    expect(a.pen.clearFault()).toBe('');
+    a.pen.saveCounters();
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.counters.faults).toBe(1);
+    b.pen.start(false);
+    b.pen.cartridge(false);
+    expect(b.pen.counters.faults).toBe(2);
+    // the fault latched again at the next boot is the same fault, not a third
+    const c = makePen({ flash: b.flash });
+    expect(c.pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
+    c.pen.saveCounters();
+    expect(c.pen.counters.faults).toBe(2);
+  });
+
   it('a calibrated pen with a cartridge is READY, without one IDLE', () => {
     const { pen } = makePen();
     expect(pen.supervisor.penState).toBe(STATE.READY);

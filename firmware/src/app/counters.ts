@@ -13,6 +13,9 @@ export interface Counters {
   cartridges: number;
   /** set while a run is in progress: found set at boot, the last session ended by a reset */
   running?: boolean;
+  /** the latched fault's code and context while one is latched: a reset does not clear it, only a person does */
+  latched?: number;
+  lx?: string;
 }
 
 export function zeroCounters(): Counters {

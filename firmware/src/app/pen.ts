@@ -200,6 +200,15 @@ export class Pen {
       },
       changed(state, fault) {
         if (self.handlers.state) self.handlers.state(state, fault);
+        // the latched fault outlives a reset or a power cycle: written when it latches and when
+        // a person clears it (after the drive is off and the LED and host are told)
+        const c = self.counters;
+        if ((c.latched || 0) !== fault) {
+          const log = self.supervisor.log;
+          c.latched = fault;
+          c.lx = fault ? log[log.length - 1].x : '';
+          self.saveCounters();
+        }
       },
       latched(code, t, ctx) {
         if (self.handlers.fault) self.handlers.fault(code, t, ctx);
@@ -241,6 +250,11 @@ export class Pen {
     // the stage may be anywhere after a reset: run it home against its switch
     if (this.stepDrive) this.io.stageHome();
     const now = this.io.now();
+    // a fault latched before the reset is latched again first (it came first); its record stays as it is
+    const held = this.counters.latched;
+    if (held) this.supervisor.latch(held, now, 'latched before a reset: ' + this.counters.lx);
+    // the lifetime count goes on from the record (the fault latched again was counted when it happened)
+    this.supervisor.faultCount = this.counters.faults || 0;
     if (corrupt) this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, corrupt.trim());
     else if (this.calStatus === 'corrupt') this.supervisor.latch(FAULT.STORAGE_CORRUPT, now, 'calibration');
     else if (!this.cal) this.supervisor.latch(FAULT.UNCALIBRATED, now, 'no calibration');
