@@ -86,6 +86,15 @@ describe('Pen: boot and persistence', () => {
     expect(d.pen.supervisor.log).toEqual([]);
   });
 
+  it('UNCALIBRATED is found again at every boot, not kept: a fresh pen writes no record, and a calibrated one boots READY', () => {
+    const a = makePen({ calibrated: false });
+    expect(a.pen.supervisor.latchedFault).toBe(FAULT.UNCALIBRATED);
+    expect(Object.keys(a.flash.files).filter((f) => f.startsWith('cnt'))).toEqual([]);
+    a.store.save('cal', CALIBRATION_VERSION, cal);
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.supervisor.penState).toBe(STATE.READY);
+  });
+
   it('the lifetime fault count goes on across boots (it restarted from 0 at every boot)', () => {
     const a = makePen();
     a.pen.start(false);

@@ -201,12 +201,14 @@ export class Pen {
       changed(state, fault) {
         if (self.handlers.state) self.handlers.state(state, fault);
         // the latched fault outlives a reset or a power cycle: written when it latches and when
-        // a person clears it (after the drive is off and the LED and host are told)
+        // a person clears it (after the drive is off and the LED and host are told); a missing or
+        // corrupt record is not: every boot finds it again, and a fresh pen writes nothing
         const c = self.counters;
-        if ((c.latched || 0) !== fault) {
+        const keep = fault === FAULT.UNCALIBRATED || fault === FAULT.STORAGE_CORRUPT ? 0 : fault;
+        if ((c.latched || 0) !== keep) {
           const log = self.supervisor.log;
-          c.latched = fault;
-          c.lx = fault ? log[log.length - 1].x : '';
+          c.latched = keep;
+          c.lx = keep ? log[log.length - 1].x : '';
           self.saveCounters();
         }
       },
