@@ -10,6 +10,7 @@ import { crc32 } from '@stipple/protocol';
 import { FakeIo, MemoryFlash, blockAt, HALL } from './support/fake-io';
 import { resistanceFactor } from '../src/control/coil-temperature';
 import { strokesPerBlock, SAMPLES_PER_BLOCK } from '../src/control/block-analysis';
+import { createServicePrimitives } from '../src/app/service-primitives';
 
 const cal: Calibration = {
   hall: HALL,
@@ -536,5 +537,83 @@ describe('Handset', () => {
     expect(pen.counters.cStrokes).toBe(0);
     expect(pen.counters.strokes).toBe(lifetime);
     expect(pen.counters.cartridges).toBe(1);
+  });
+});
+
+// Holes an audit against issue 4 found (session 6); each test fails on the firmware before its fix.
+describe('Pen: audit of issue 4', () => {
+  it('the maximum continuous run time holds at its default of 30 min (the counters\' 60 s batching reset its clock)', () => {
+    const { pen, io } = makePen();
+    expect(pen.prefs.maxRunMin).toBe(30);
+    expect(pen.start(false)).toBe('');
+    io.advance(29 * 60);
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
+    io.advance(2 * 60);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
+    expect(io.driving).toBe(false);
+  });
+
+  it('the low-battery warning comes while running, before the under-voltage cut-off', () => {
+    const { pen, io } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 5);
+    io.volts = 6.2; // under 6.4 V (warning), over 6.0 V (UNDER_VOLTAGE)
+    for (let i = 0; i < 20; i++) { runBlocks(io, pen, 1); io.advance(0.1); }
+    expect(pen.supervisor.penState).toBe(STATE.RUNNING);
+    expect(pen.warn & WARN.LOW_BATTERY).toBe(WARN.LOW_BATTERY);
+  });
+
+  it('the cartridge pulled during a SERVICE host run latches CARTRIDGE_REMOVED; during a hold it stops the hold', () => {
+    const a = makePen();
+    expect(a.pen.enterService()).toBe('');
+    expect(a.pen.startHostRun(1.0, 100, 60, false)).toBe('');
+    runBlocks(a.io, a.pen, 3);
+    a.pen.heartbeat();
+    a.io.cartridge = false;
+    a.pen.cartridge(false);
+    expect(a.pen.supervisor.latchedFault).toBe(FAULT.CARTRIDGE_REMOVED);
+    expect(a.io.driving).toBe(false);
+    const b = makePen();
+    expect(b.pen.enterService()).toBe('');
+    const prim = createServicePrimitives(b.pen);
+    b.pen.onSafe = () => prim.abort('stopped: the pen was made safe'); // as ProtocolApi wires it
+    expect(prim.hold(0.5, 200, () => undefined)).toBe('');
+    for (let i = 0; i < 4; i++) { b.pen.heartbeat(); b.io.advance(0.1); }
+    expect(prim.holding).toBe(true);
+    b.io.cartridge = false;
+    b.pen.cartridge(false);
+    expect(prim.holding).toBe(false);
+    expect(b.io.driving).toBe(false);
+  });
+
+  it('a corrupt settings record (the technician\'s depth limits) is cleared by a technician in SERVICE, not by the handset', () => {
+    const a = makePen();
+    a.pen.supervisor.enterService();
+    a.pen.setSettings({ ...a.pen.prefs, limits: { '1RL': 1.0, '3RL': 2.0 } });
+    a.pen.supervisor.leaveService();
+    for (const k of Object.keys(a.flash.files)) if (k.startsWith('set.')) a.flash.files[k] = a.flash.files[k].replace('1,', '7,');
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.supervisor.latchedFault).toBe(FAULT.STORAGE_CORRUPT);
+    // the practitioner's clear: both "-" held 2 s
+    b.handset.button('speedDown', true, 10);
+    b.handset.button('depthDown', true, 10.1);
+    b.handset.button('depthDown', false, 12.3);
+    expect(b.pen.supervisor.latchedFault).toBe(FAULT.STORAGE_CORRUPT);
+    expect(b.pen.clearFault()).toMatch(/technician/);
+    expect(b.pen.start(false)).not.toBe('');
+    // the technician, in SERVICE
+    expect(b.pen.enterService()).toBe('');
+    expect(b.pen.clearFault()).toBe('');
+  });
+
+  it('a second fault while one is latched is kept in the lifetime count across a reset', () => {
+    const a = makePen();
+    a.pen.start(false);
+    runBlocks(a.io, a.pen, 3);
+    a.pen.cartridge(false);
+    a.pen.supervisor.latch(FAULT.OVER_TEMP, a.io.now(), 'second');
+    expect(a.pen.supervisor.faultCount).toBe(2);
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.supervisor.faultCount).toBe(2);
   });
 });

@@ -171,6 +171,8 @@ export class Pen {
   /** stroke rate the sampling runs at */
   private rateNow = 0;
   private runStart = 0;
+  /** when the run began (the max-run-time limit); runStart moves with each counter write */
+  private runBegan = 0;
   private noisyBlocks = 0;
   /** strokes of such blocks: they count as dots, or not, with the next settled block */
   private pendingDots = 0;
@@ -214,6 +216,8 @@ export class Pen {
       },
       latched(code, t, ctx) {
         if (self.handlers.fault) self.handlers.fault(code, t, ctx);
+        // a second fault while one is latched: no state change writes the count, so write it here
+        if (self.supervisor.penState === STATE.FAULT) self.saveCounters();
       },
     });
     if (HAS_STEPPER && io.driveKind === 'stepper') {
@@ -363,6 +367,7 @@ export class Pen {
     if (!byHost) this.openLoop = false;
     this.lastHeartbeat = this.io.now();
     this.runStart = this.io.now();
+    this.runBegan = this.runStart;
     this.lastActivity = this.runStart;
     this.lastSave = this.runStart;
     this.lastSlowT = this.runStart;
@@ -837,7 +842,7 @@ export class Pen {
         this.stop();
         return;
       }
-      if (now - this.runStart > this.prefs.maxRunMin * 60) {
+      if (now - this.runBegan > this.prefs.maxRunMin * 60) {
         this.stop();
         return;
       }
@@ -850,7 +855,9 @@ export class Pen {
         this.saveCounters();
       }
       this.preStrokeRecord(now);
-    } else if ((this.tick & 7) === 0) {
+    }
+    // the low-battery warning while running too: that is when the practitioner needs it before the cut-off
+    if ((this.tick & 7) === 0) {
       const v = this.io.supplyV();
       const low = v < LIMITS.lowBatteryV ? WARN.LOW_BATTERY : 0;
       if ((this.warn & WARN.LOW_BATTERY) !== low) this.setWarn((this.warn & ~WARN.LOW_BATTERY) | low);
@@ -876,9 +883,9 @@ export class Pen {
   cartridge(present: boolean): void {
     const was = this.supervisor.cartridgeIn;
     this.supervisor.cartridgeIn = present;
-    if (!present && this.supervisor.penState === STATE.RUNNING) {
+    if (!present && this.isRunning()) {
       this.supervisor.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
-    }
+    } else if (!present && this.supervisor.penState === STATE.SERVICE) this.safe(); // a hold or capture stops
     if (present && !was) {
       const c = this.counters;
       if (c.cStrokes > 0) {
@@ -996,6 +1003,8 @@ export class Pen {
     if (sensor && (raw > LIMITS.rawHigh || (raw < LIMITS.rawLow && !this.stepDrive))) return 'hall sensor still out of range: ' + Math.round(raw);
     if (sensor && this.stepDrive) this.stepDrive.retract = NaN;
     if (faultNeedsTechnician(f) && !this.savedCal) return 'needs a technician: write a calibration first';
+    // a corrupt record may have held the technician's depth limits: only a technician, in SERVICE, clears it
+    if (faultNeedsTechnician(f) && this.supervisor.penState !== STATE.SERVICE) return 'needs a technician: clear it in SERVICE';
     return this.supervisor.clear();
   }
 
