@@ -11,6 +11,7 @@ import { FakeIo, MemoryFlash, blockAt, HALL } from './support/fake-io';
 import { resistanceFactor } from '../src/control/coil-temperature';
 import { strokesPerBlock, SAMPLES_PER_BLOCK } from '../src/control/block-analysis';
 import { createServicePrimitives } from '../src/app/service-primitives';
+import { ProtocolApi } from '../src/app/protocol-api';
 
 const cal: Calibration = {
   hall: HALL,
@@ -604,6 +605,48 @@ describe('Pen: audit of issue 4', () => {
     // the technician, in SERVICE
     expect(b.pen.enterService()).toBe('');
     expect(b.pen.clearFault()).toBe('');
+  });
+
+  it('a SERVICE hold or sweep watches the coil: a hot coil latches OVER_TEMP, too much current OVER_CURRENT, and the drive goes off', () => {
+    const a = makePen();
+    expect(a.pen.enterService()).toBe('');
+    const hold = createServicePrimitives(a.pen);
+    a.pen.onSafe = () => hold.abort('stopped: the pen was made safe');
+    expect(hold.hold(0.9, 200, () => undefined)).toBe('');
+    for (let i = 0; i < 4; i++) { a.pen.heartbeat(); a.io.advance(0.1); }
+    expect(hold.holding).toBe(true);
+    a.io.temp = 95;
+    for (let i = 0; i < 2; i++) { a.pen.heartbeat(); a.io.advance(0.1); }
+    expect(a.pen.supervisor.latchedFault).toBe(FAULT.OVER_TEMP);
+    expect(a.io.driving).toBe(false);
+    const b = makePen();
+    expect(b.pen.enterService()).toBe('');
+    const sweep = createServicePrimitives(b.pen);
+    b.pen.onSafe = () => sweep.abort('stopped: the pen was made safe');
+    let reply: unknown;
+    expect(sweep.sweep([0.3, 0.6, 0.9], 2000, (e) => { reply = e; })).toBe('');
+    b.io.advance(0.5);
+    b.io.amps = 1.9;
+    b.io.advance(0.1);
+    expect(b.pen.supervisor.latchedFault).toBe(FAULT.OVER_CURRENT);
+    expect(reply).toMatchObject({ code: 'NOT_ALLOWED' });
+    expect(b.io.driving).toBe(false);
+  });
+
+  it('a hard limit the flash refused to save is refused with a typed error and changes nothing (it was acknowledged, then forgotten at the next boot)', () => {
+    const a = makePen();
+    expect(a.pen.enterService()).toBe('');
+    const api = new ProtocolApi(a.pen, { serial: 'S1', secret: 'technician-secret-0001' } as never, { fw: '0.1.0', reset: () => undefined });
+    const before = JSON.stringify(a.pen.prefs);
+    a.flash.failAfterBytes = 10; // the write is cut: the flash refuses it
+    let refused: unknown;
+    try { api.request('setLimit', { needle: '1RL', maxDepth: 1.0 }); } catch (e) { refused = e; }
+    expect(refused).toEqual({ code: 'INTERNAL', msg: 'flash write failed: nothing changed' });
+    expect(JSON.stringify(a.pen.prefs)).toBe(before);
+    a.flash.failAfterBytes = Infinity;
+    expect(api.request('setLimit', { needle: '1RL', maxDepth: 1.0 }).limits).toContainEqual({ needle: '1RL', maxDepth: 1.0 });
+    const b = makePen({ flash: a.flash });
+    expect(b.pen.prefs.limits['1RL']).toBe(1.0);
   });
 
   it('a second fault while one is latched is kept in the lifetime count across a reset', () => {

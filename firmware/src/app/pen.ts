@@ -922,18 +922,24 @@ export class Pen {
     return true;
   }
 
-  /** New settings (handset, or host after validation): retune a run, save them. */
-  setSettings(s: Settings): void {
+  /**
+   * New settings (handset, or host after validation): saved, then used (a run retuned). False
+   * when the flash write failed: a host's request then changes nothing (a limit the pen would
+   * forget at its next boot must not be acknowledged).
+   */
+  setSettings(s: Settings): boolean {
+    if (!this.records.save('set', SETTINGS_VERSION, s)) return false;
     this.prefs = s;
     this.lastActivity = this.io.now();
     this.retune();
-    this.records.save('set', SETTINGS_VERSION, s);
+    return true;
   }
 
+  /** False, and nothing changed, for an invalid preset or a failed flash write. */
   setPresets(list: Preset[]): boolean {
     for (let i = 0; i < list.length; i++) if (!isPreset(list[i])) return false;
+    if (!this.records.save('pre', PRESETS_VERSION, list)) return false;
     this.presets = list;
-    this.records.save('pre', PRESETS_VERSION, list);
     if (this.prefs.preset >= list.length) this.selectPreset(0);
     return true;
   }

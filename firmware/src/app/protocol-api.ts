@@ -118,7 +118,7 @@ export class ProtocolApi implements PenApi {
           preset: presetIndex, depth: depth, rate: rate, pedal: patched(b, s, 'pedal'), autoOffMin: patched(b, s, 'autoOffMin'),
           maxRunMin: patched(b, s, 'maxRunMin'), idleInAir: patched(b, s, 'idleInAir'), limits: s.limits,
         };
-        pen.setSettings(next);
+        if (!pen.setSettings(next)) throw protoError(INTERNAL, 'flash write failed: nothing changed');
         return this.request('getConfig', b);
       }
       case 'getPresets':
@@ -132,7 +132,7 @@ export class ProtocolApi implements PenApi {
         if (p.depth > limit) throw protoError(OUT_OF_RANGE, 'preset depth ' + p.depth + BEYOND_LIMIT + limit + ' mm for ' + p.needle);
         if (!isPreset(p)) throw protoError(OUT_OF_RANGE, 'preset outside the pen ranges');
         list[n] = p;
-        if (!pen.setPresets(list)) throw protoError(INTERNAL, 'preset rejected');
+        if (!pen.setPresets(list)) throw protoError(INTERNAL, 'preset rejected, or the flash write failed: nothing changed');
         if (n === s.preset) pen.selectPreset(n);
         return { presets: pen.presets };
       }
@@ -143,9 +143,11 @@ export class ProtocolApi implements PenApi {
         if (n === s.preset) throw protoError(NOT_ALLOWED, 'preset ' + n + ' is active: select another first');
         const list = pen.presets.slice();
         list.splice(n, 1);
-        if (n < s.preset) s.preset--;
-        pen.setPresets(list);
-        pen.setSettings(s);
+        if (!pen.setPresets(list)) throw protoError(INTERNAL, 'flash write failed: nothing changed');
+        if (n < s.preset) {
+          s.preset--;
+          pen.setSettings(s); // in RAM even if this write fails: the index must follow the list
+        }
         return { presets: pen.presets };
       }
       case 'setLimit': {
@@ -160,7 +162,7 @@ export class ProtocolApi implements PenApi {
         // the practitioner setting follows a lowered limit
         const lim = limitFor(next, pen.preset());
         if (next.depth > lim) next.depth = lim;
-        pen.setSettings(next);
+        if (!pen.setSettings(next)) throw protoError(INTERNAL, 'flash write failed: nothing changed');
         return this.request('getLimits', b);
       }
       case 'getLimits': {

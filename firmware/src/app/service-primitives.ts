@@ -146,9 +146,30 @@ export function createServicePrimitives(pen: Pen) {
         pen.supervisor.latch(FAULT.LINK_LOST, now, 'hold: no heartbeat for ' + (now - pen.lastHeartbeat).toFixed(3) + ' s');
       } else if (now - this.holdStart > HOLD_MAX_S) {
         this.release();
-      } else {
+      } else if (!this.coilTrip()) {
         this.beyondLimit(pen.io.hallRaw());
       }
+    }
+
+    /**
+     * The coil under a primitive's steady drive, which no sample block checks in SERVICE: its
+     * current (voice coil) and its thermistor, against a run's limits. True when one latched.
+     */
+    private coilTrip(): boolean {
+      const pen = this.pen;
+      const io = pen.io;
+      const now = io.now();
+      const a = io.driveKind === 'stepper' ? 0 : io.coilAmps();
+      if (a > LIMITS.maxCoilA) {
+        pen.supervisor.latch(FAULT.OVER_CURRENT, now, 'service: coil ' + a.toFixed(2) + ' A');
+        return true;
+      }
+      const t = io.coilTempC();
+      if (t > LIMITS.maxCoilC) {
+        pen.supervisor.latch(FAULT.OVER_TEMP, now, 'service: coil ' + t.toFixed(1) + ' C');
+        return true;
+      }
+      return false;
     }
 
     sweep(duties: number[], dwellMs: number, done: Done): string {
@@ -158,6 +179,10 @@ export function createServicePrimitives(pen: Pen) {
       const io = this.pen.io;
       const out: number[] = [];
       let i = 0;
+      // up to 2 s a level: the coil is watched throughout, as in a hold
+      this.guard = io.every(50, function () {
+        self.coilTrip();
+      });
       function next(): void {
         // the stepper's stage dwells once it has arrived
         self.timer = io.after(self.level(duties[i]) + dwellMs, function () {
