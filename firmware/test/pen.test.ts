@@ -649,6 +649,27 @@ describe('Pen: audit of issue 4', () => {
     expect(b.pen.prefs.limits['1RL']).toBe(1.0);
   });
 
+  it('the idle LED power-down never hides a latched fault, and a press or a cartridge change wakes it', () => {
+    const { pen, io, handset } = makePen();
+    pen.start(false);
+    runBlocks(io, pen, 3);
+    pen.cartridge(false);
+    io.advance(11 * 60); // past autoOffMin (10)
+    expect(io.leds.slice(-16).some((x) => x !== 0)).toBe(true); // the fault's blinks, not dark
+    pen.cartridge(true);
+    handset.button('speedDown', true, io.t);
+    handset.button('depthDown', true, io.t + 0.1);
+    handset.button('depthDown', false, io.t + 2.3);
+    io.advance(2.5);
+    expect(pen.supervisor.penState).toBe(STATE.READY);
+    io.advance(11 * 60);
+    expect(io.leds.slice(-16).every((x) => x === 0)).toBe(true); // idle: dark
+    handset.button('speedUp', true, io.t);
+    handset.button('speedUp', false, io.t + 0.1);
+    io.advance(2);
+    expect(io.leds.slice(-16).some((x) => x !== 0)).toBe(true);
+  });
+
   it('a second fault while one is latched is kept in the lifetime count across a reset', () => {
     const a = makePen();
     a.pen.start(false);

@@ -56,7 +56,7 @@ const configShape = {
   rate: Rate,
   pedal: PedalMode,
   preset: int(0, L.MAX_PRESETS - 1).describe('index of the active preset'),
-  autoOffMin: int(L.AUTO_OFF_MIN_MIN, L.AUTO_OFF_MAX_MIN).describe('minutes idle before the drive stage powers down'),
+  autoOffMin: int(L.AUTO_OFF_MIN_MIN, L.AUTO_OFF_MAX_MIN).describe('minutes without a press, a cartridge change, a setting or a run before the status LED goes dark; a latched fault keeps showing'),
   maxRunMin: int(L.MAX_RUN_MIN_MIN, L.MAX_RUN_MAX_MIN).describe('longest continuous run, minutes'),
   idleInAir: z.boolean().describe('idle the drive when the needle is off the skin'),
 };

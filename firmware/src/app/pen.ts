@@ -181,7 +181,8 @@ export class Pen {
   private probeVerdict = 0;
   private probeWhy = '';
   private lastSave = 0;
-  private lastActivity = 0;
+  /** the last press, cartridge change, setting or run: the idle LED power-down counts from it */
+  lastActivity = 0;
   private tick = 0;
   private tempEst = THERMAL.ambientC;
   private telCount = 0;
@@ -830,7 +831,8 @@ export class Pen {
     const st = this.supervisor.penState;
     this.tick = (this.tick + 1) & 15;
     if (this.onTick) this.onTick(now);
-    this.io.led(now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.latchedFault, this.warn, this.tick));
+    // idle: the LED powers down, but never over a latched fault's pattern
+    this.io.led(st !== STATE.FAULT && now - this.lastActivity > this.prefs.autoOffMin * 60 ? 0 : ledColour(st, this.supervisor.latchedFault, this.warn, this.tick));
     if (this.isRunning()) {
       // running is activity (no auto power-down)
       this.lastActivity = now;
@@ -883,6 +885,7 @@ export class Pen {
   cartridge(present: boolean): void {
     const was = this.supervisor.cartridgeIn;
     this.supervisor.cartridgeIn = present;
+    this.lastActivity = this.io.now();
     if (!present && this.isRunning()) {
       this.supervisor.latch(FAULT.CARTRIDGE_REMOVED, this.io.now(), 'cartridge switch opened while running');
     } else if (!present && this.supervisor.penState === STATE.SERVICE) this.safe(); // a hold or capture stops

@@ -27,6 +27,7 @@ export class Handset {
     const pen = this.pen;
     if (pressed) {
       this.down[name] = time;
+      pen.lastActivity = time; // a press wakes the idle LED
       if (name === 'run') this.estopped = false;
       if (name === 'pedal') {
         if (pen.prefs.pedal === 'hold') pen.start(false);
