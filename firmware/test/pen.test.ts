@@ -647,6 +647,14 @@ describe('Pen: audit of issue 4', () => {
     expect(api.request('setLimit', { needle: '1RL', maxDepth: 1.0 }).limits).toContainEqual({ needle: '1RL', maxDepth: 1.0 });
     const b = makePen({ flash: a.flash });
     expect(b.pen.prefs.limits['1RL']).toBe(1.0);
+    // a handset nudge during a run still takes effect when its write fails (the run retunes)
+    b.pen.prefs.depth = 0.8;
+    expect(b.pen.start(false)).toBe('');
+    b.flash.failAfterBytes = 10;
+    b.pen.nudgeDepth(0.1);
+    expect(b.pen.prefs.depth).toBe(0.9);
+    runBlocks(b.io, b.pen, 2);
+    expect((b.pen as unknown as { vc: { setMm: number } }).vc.setMm).toBe(0.9);
   });
 
   it('the idle LED power-down never hides a latched fault, and a press or a cartridge change wakes it', () => {

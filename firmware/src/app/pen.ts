@@ -927,15 +927,17 @@ export class Pen {
 
   /**
    * New settings (handset, or host after validation): saved, then used (a run retuned). False
-   * when the flash write failed: a host's request then changes nothing (a limit the pen would
-   * forget at its next boot must not be acknowledged).
+   * when the flash write failed: a host's new settings are then not used (a limit the pen would
+   * forget at its next boot must not be acknowledged); the handset's, already changed in place,
+   * are used for this session all the same.
    */
   setSettings(s: Settings): boolean {
-    if (!this.records.save('set', SETTINGS_VERSION, s)) return false;
+    const saved = this.records.save('set', SETTINGS_VERSION, s);
+    if (!saved && s !== this.prefs) return false;
     this.prefs = s;
     this.lastActivity = this.io.now();
     this.retune();
-    return true;
+    return saved;
   }
 
   /** False, and nothing changed, for an invalid preset or a failed flash write. */
