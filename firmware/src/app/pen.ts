@@ -1014,8 +1014,6 @@ export class Pen {
     if (sensor && (raw > LIMITS.rawHigh || (raw < LIMITS.rawLow && !this.stepDrive))) return 'hall sensor still out of range: ' + Math.round(raw);
     if (sensor && this.stepDrive) this.stepDrive.retract = NaN;
     if (faultNeedsTechnician(f) && !this.savedCal) return 'needs a technician: write a calibration first';
-    // a corrupt record may have held the technician's depth limits: only a technician, in SERVICE, clears it
-    if (faultNeedsTechnician(f) && this.supervisor.penState !== STATE.SERVICE) return 'needs a technician: clear it in SERVICE';
     return this.supervisor.clear();
   }
 

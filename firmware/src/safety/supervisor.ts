@@ -86,12 +86,16 @@ export class Supervisor {
   }
 
   /**
-   * A person clears the fault. Faults caused by a missing or corrupt calibration clear only
-   * once a valid calibration exists. Returns '' when cleared, else why not.
+   * A person clears the fault. Faults caused by a missing or corrupt record clear only once a
+   * valid calibration exists, and only in SERVICE. Returns '' when cleared, else why not.
    */
   clear(): string {
     if (this.latchedFault === FAULT.NONE) return 'no fault latched';
-    if (faultNeedsTechnician(this.latchedFault) && !this.calibrated) return 'needs a technician: calibrate the pen';
+    if (faultNeedsTechnician(this.latchedFault)) {
+      if (!this.calibrated) return 'needs a technician: calibrate the pen';
+      // a corrupt record may have held the technician's depth limits: only a technician, in SERVICE, clears it
+      if (this.penState !== STATE.SERVICE) return 'needs a technician: clear it in SERVICE';
+    }
     this.latchedFault = FAULT.NONE;
     if (this.penState === STATE.SERVICE) {
       // a technician cleared it in SERVICE: stay there
